@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <ctype.h>
+#include <strings.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "util.h"
+
+int parse_bool(const char *s, bool *ret)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1" };
+	static const char *const no[] = { "no", "false", "off", "0" };
+
+	for (size_t i = 0; i < ELEMENTSOF(yes); i++)
+		if (strcasecmp(s, yes[i]) == 0) {
+			*ret = true;
+			return 0;
+		}
+	for (size_t i = 0; i < ELEMENTSOF(no); i++)
+		if (strcasecmp(s, no[i]) == 0) {
+			*ret = false;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+int parse_u64(const char *s, unsigned long long *ret)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!s || !isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno == ERANGE)
+		return -ERANGE;
+	if (*end != '\0')
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+int parse_uint(const char *s, unsigned max, unsigned *ret)
+{
+	unsigned long long v;
+	int r;
+
+	r = parse_u64(s, &v);
+	if (r < 0)
+		return r;
+	if (v > max)
+		return -ERANGE;
+	*ret = (unsigned)v;
+	return 0;
+}
+
+int parse_duration_usec(const char *s, unsigned long long *ret)
+{
+	static const struct {
+		const char *suffix;
+		unsigned long long usec;
+	} units[] = {
+		{ "", 1000000ULL },	   { "s", 1000000ULL },	       { "ms", 1000ULL },
+		{ "us", 1ULL },		   { "min", 60000000ULL },     { "m", 60000000ULL },
+		{ "h", 3600000000ULL },	   { "d", 86400000000ULL },
+	};
+	unsigned long long v;
+	char *end;
+
+	if (!s || !isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno == ERANGE)
+		return -ERANGE;
+	for (size_t i = 0; i < ELEMENTSOF(units); i++) {
+		if (!streq(end, units[i].suffix))
+			continue;
+		if (v > UINT64_MAX / units[i].usec)
+			return -ERANGE;
+		*ret = v * units[i].usec;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int strdup_to(char **ret, const char *s)
+{
+	char *c = strdup(s);
+
+	if (!c)
+		return -ENOMEM;
+	*ret = c;
+	return 0;
+}
+
+int grow_array(void **array, size_t *allocated, size_t need, size_t elsize)
+{
+	size_t n;
+	void *p;
+
+	if (need <= *allocated)
+		return 0;
+	n = MAX(need, *allocated * 2);
+	n = MAX(n, (size_t)16);
+	if (n > SIZE_MAX / elsize)
+		return -ENOMEM;
+	p = realloc(*array, n * elsize);
+	if (!p)
+		return -ENOMEM;
+	*array = p;
+	*allocated = n;
+	return 0;
+}
+
+char *path_join(const char *dir, const char *name)
+{
+	size_t dl = strlen(dir), nl;
+	char *p;
+
+	while (dl > 1 && dir[dl - 1] == '/')
+		dl--;
+	while (*name == '/')
+		name++;
+	nl = strlen(name);
+	p = malloc(dl + 1 + nl + 1);
+	if (!p)
+		return NULL;
+	memcpy(p, dir, dl);
+	if (dl == 0 || dir[dl - 1] != '/')
+		p[dl++] = '/';
+	memcpy(p + dl, name, nl + 1);
+	return p;
+}
+
+static unsigned long long clock_usec(clockid_t id)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(id, &ts);
+	return (unsigned long long)ts.tv_sec * 1000000ULL + (unsigned long long)ts.tv_nsec / 1000ULL;
+}
+
+unsigned long long now_monotonic_usec(void)
+{
+	return clock_usec(CLOCK_MONOTONIC);
+}
+
+unsigned long long now_realtime_usec(void)
+{
+	return clock_usec(CLOCK_REALTIME);
+}
