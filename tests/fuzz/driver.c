@@ -7,9 +7,15 @@
  * byte insertions and deletions), to LLVMFuzzerTestOneInput().
  * With --enable-fuzzing the same targets link against libFuzzer instead.
  *
+ * Without arguments, the seeds are the files of
+ * $VIGIL_SRCDIR/tests/fuzz/corpus/NAME/ for a binary called fuzz-NAME, so
+ * the target can be listed in TESTS as it is.
+ *
  * Prints TAP: one result per seed file ("survived N mutations").
  */
 #include <fcntl.h>
+#include <dirent.h>
+#include <libgen.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,6 +68,45 @@ static void mutate(uint8_t *buf, size_t *len, size_t cap)
 	}
 }
 
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The seed files of fuzz-NAME's corpus directory, sorted; NULL-terminated. */
+static char **corpus_files(const char *argv0, int *ret_n)
+{
+	_cleanup_free_ char *copy = strdup(argv0), *dir = NULL;
+	const char *src = getenv("VIGIL_SRCDIR"), *name;
+	char **v = NULL;
+	size_t n = 0, alloc = 0;
+	struct dirent *de;
+	DIR *d;
+
+	if (!copy || !src)
+		return NULL;
+	name = basename(copy);
+	if (strncmp(name, "fuzz-", 5) == 0)
+		name += 5;
+	if (asprintf(&dir, "%s/tests/fuzz/corpus/%s", src, name) < 0)
+		return NULL;
+	d = opendir(dir);
+	if (!d)
+		return NULL;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (grow_array((void **)&v, &alloc, n + 2, sizeof(char *)) < 0 || !(v[n] = path_join(dir, de->d_name)))
+			break;
+		v[++n] = NULL;
+	}
+	closedir(d);
+	if (v)
+		qsort(v, n, sizeof(char *), name_cmp);
+	*ret_n = (int)n;
+	return v;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned iterations = 2000;
@@ -70,15 +115,25 @@ int main(int argc, char **argv)
 
 	if (env)
 		iterations = (unsigned)strtoul(env, NULL, 10);
-	for (int i = 1; i < argc; i++) {
+	char **seeds = argv + 1, **owned = NULL;
+	int nseeds = argc - 1;
+
+	if (nseeds == 0) {
+		seeds = owned = corpus_files(argv[0], &nseeds);
+		if (!seeds || nseeds == 0) {
+			printf("1..0 # SKIP no seed corpus for %s (VIGIL_SRCDIR unset?)\n", argv[0]);
+			return 77;
+		}
+	}
+	for (int i = 0; i < nseeds; i++) {
 		_cleanup_free_ char *seed = NULL;
 		size_t seed_len, cap, len = 0;
 		uint8_t *buf;
 		int r;
 
-		r = read_file_at(AT_FDCWD, argv[i], true, 16u << 20, &seed, &seed_len);
+		r = read_file_at(AT_FDCWD, seeds[i], true, 16u << 20, &seed, &seed_len);
 		if (r < 0) {
-			printf("not ok %d - read %s: %s\n", ++n, argv[i], strerror(-r));
+			printf("not ok %d - read %s: %s\n", ++n, seeds[i], strerror(-r));
 			continue;
 		}
 		cap = seed_len + 64;
@@ -102,8 +157,11 @@ int main(int argc, char **argv)
 			free(copy);
 		}
 		free(buf);
-		printf("ok %d - %s survived %u mutations\n", ++n, argv[i], iterations);
+		printf("ok %d - %s survived %u mutations\n", ++n, seeds[i], iterations);
 	}
+	for (int i = 0; owned && i < nseeds; i++)
+		free(owned[i]);
+	free(owned);
 	printf("1..%d\n", n);
 	return 0;
 }
