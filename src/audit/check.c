@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The small shared parts of the probe contract (probe.h): verdict names,
+ * argument lookup and result filling. */
+#include <stdarg.h>
+
+#include "check.h"
+
+const char *verdict_name(enum verdict v)
+{
+	static const char *const names[_VERDICT_MAX] = {
+		[VERDICT_PASS] = "pass",
+		[VERDICT_FAIL] = "fail",
+		[VERDICT_NOT_APPLICABLE] = "not_applicable",
+		[VERDICT_ERROR] = "error",
+	};
+
+	return (unsigned)v < _VERDICT_MAX ? names[v] : "unknown";
+}
+
+const char *check_arg(const struct check *c, const char *key)
+{
+	/* The last assignment wins, as for the engine keys. */
+	for (size_t i = c->n_args; i > 0; i--)
+		if (streq(c->args[i - 1].key, key))
+			return c->args[i - 1].value;
+	return NULL;
+}
+
+const struct check_arg *check_arg_full(const struct check *c, const char *key)
+{
+	for (size_t i = c->n_args; i > 0; i--)
+		if (streq(c->args[i - 1].key, key))
+			return &c->args[i - 1];
+	return NULL;
+}
+
+void probe_result_done(struct probe_result *r)
+{
+	free(r->observed);
+	free(r->expected);
+	free(r->reason);
+	*r = (struct probe_result){ .verdict = VERDICT_ERROR };
+}
+
+static int replace_str(char **dst, const char *s)
+{
+	char *copy = NULL;
+
+	if (s) {
+		copy = strdup(s);
+		if (!copy)
+			return -ENOMEM;
+	}
+	free(*dst);
+	*dst = copy;
+	return 0;
+}
+
+int probe_result_set(struct probe_result *r, enum verdict v, const char *observed, const char *expected)
+{
+	int r1, r2;
+
+	r1 = replace_str(&r->observed, observed);
+	r2 = replace_str(&r->expected, expected);
+	r->verdict = v;
+	return r1 < 0 || r2 < 0 ? -ENOMEM : 0;
+}
+
+int probe_result_setf_reason(struct probe_result *r, enum verdict v, const char *fmt, ...)
+{
+	char *s = NULL;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -ENOMEM;
+	free(r->reason);
+	r->reason = s;
+	r->verdict = v;
+	return 0;
+}
+
+void check_free(struct check *c)
+{
+	if (!c)
+		return;
+	free(c->id);
+	free(c->title);
+	free(c->cis);
+	free(c->category);
+	free(c->rationale);
+	free(c->remediation);
+	free(c->probe);
+	for (size_t i = 0; i < c->n_paths; i++)
+		free(c->paths[i]);
+	free(c->paths);
+	for (size_t i = 0; i < c->n_args; i++) {
+		free(c->args[i].key);
+		free(c->args[i].value);
+	}
+	free(c->args);
+	free(c->file);
+	free(c);
+}

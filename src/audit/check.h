@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/* Engine-side helpers on checks beyond the probe contract of probe.h. */
+
+#include "probe.h"
+
+/* The argument entry for key (last assignment), with its line, or NULL. */
+const struct check_arg *check_arg_full(const struct check *c, const char *key);
+
+/* Free a check and everything it owns; NULL is fine. */
+void check_free(struct check *c);
+
+static inline void check_freep(struct check **c)
+{
+	check_free(*c);
+}
+#define _cleanup_check_ _cleanup_(check_freep)
