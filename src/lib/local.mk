@@ -13,3 +13,7 @@ libvigil_a_SOURCES = \
 	src/lib/record.c src/lib/record.h \
 	src/lib/selection.c src/lib/selection.h \
 	src/lib/severity.h
+libvigil_a_SOURCES += \
+	src/lib/conf.c src/lib/conf.h \
+	src/lib/change.c src/lib/change.h
+nodist_libvigil_a_SOURCES = src/lib/default-conf.c
