@@ -9,13 +9,11 @@ static const struct {
 	int (*run)(int argc, char **argv);
 	const char *summary;
 } commands[] = {
-#ifdef VIGIL_HAVE_CMD_INIT
 	{ "init", cmd_init, "create the baseline from the current state" },
 	{ "check", cmd_check, "compare the current state with the baseline" },
 	{ "update", cmd_update, "replace the baseline with the current state" },
 	{ "accept", cmd_accept, "accept the current state of some paths into the baseline" },
 	{ "db", cmd_db, "verify, sign or show the baseline database" },
-#endif
 #ifdef VIGIL_HAVE_CMD_AUDIT
 	{ "audit", cmd_audit, "audit the hardening settings of the host or an image" },
 #endif
