@@ -28,7 +28,10 @@ struct baseline_meta {
 
 /* Write recs (sorted by path_compare(), unique paths) with their selection
  * and meta to path, atomically (temp + fsync + rename + fsync dir), mode
- * 0600.  0 or -errno, with a reason in d. */
+ * 0600.  meta->selection_hash is ignored: the hash of sel is stored.  sel
+ * may be NULL (empty selection).  0 or -errno, with a reason in d: -EINVAL
+ * for unsorted or duplicate paths, bad types, digests on non-regular
+ * files; -EFBIG past the format's limits (2^32 records or string bytes). */
 int baseline_write(const char *path, const struct baseline_meta *meta, const struct selection *sel,
 		   const struct vrecord *recs, size_t n, struct diag *d);
 
@@ -39,6 +42,9 @@ struct baseline;
  * -EPROTONOSUPPORT (format version from a newer vigil), -errno for I/O;
  * d says which, naming the file. */
 int baseline_open(const char *path, struct baseline **ret, struct diag *d);
+/* Same checks on a database held in memory (tests, fuzzing); data is
+ * copied, name is used in messages and by baseline_path(). */
+int baseline_open_buffer(const void *data, size_t len, const char *name, struct baseline **ret, struct diag *d);
 /* NULL-safe; returns NULL. */
 struct baseline *baseline_close(struct baseline *b);
 
@@ -50,12 +56,17 @@ size_t baseline_count(const struct baseline *b);
 void baseline_record(const struct baseline *b, size_t i, struct vrecord *ret);
 /* Index of path, or -ENOENT. */
 int baseline_lookup_path(const struct baseline *b, const char *path, size_t *ret_index);
-/* Index of a record whose content hash is digest, or -ENOENT.  Several
- * records may share a digest: ret_index is the first in digest order and
- * *ret_count how many share it (the digest index is sorted). */
+/* Records whose content hash is digest, or -ENOENT.  Several records may
+ * share a digest: *ret_first is the position of the first of them in the
+ * digest index and *ret_count how many share it, so their record indices
+ * are baseline_digest_index_at(b, *ret_first + k) for k < *ret_count (in
+ * path order). */
 int baseline_lookup_digest(const struct baseline *b, const uint8_t digest[SHA256_LEN], size_t *ret_first,
 			   size_t *ret_count);
-/* n-th record of the digest index (0 <= n < digest-index size). */
+/* Number of entries in the digest index (= records with has_sha256). */
+size_t baseline_digest_count(const struct baseline *b);
+/* Record index of the n-th entry of the digest index (0 <= n <
+ * baseline_digest_count()). */
 size_t baseline_digest_index_at(const struct baseline *b, size_t n);
 /* The stored selection (a deep copy the caller frees with selection_free()). */
 int baseline_selection(const struct baseline *b, struct selection *ret, struct diag *d);
