@@ -12,3 +12,24 @@ tests_unit_test_event_journal_LDADD = libvigil.a $(VIGIL_LIBS)
 
 TESTS += tests/integration/daemon-catalog.sh
 EXTRA_DIST += tests/integration/daemon-catalog.sh
+
+# Daemon modules that do not need the monitor, in a convenience library so
+# the unit tests link exactly what vigild runs.
+noinst_LIBRARIES += libvigild.a
+libvigild_a_CFLAGS = $(AM_CFLAGS) $(VIGIL_CFLAGS)
+libvigild_a_SOURCES = \
+	src/daemon/debounce.c src/daemon/debounce.h \
+	src/daemon/burst.c src/daemon/burst.h \
+	src/daemon/queue.c src/daemon/queue.h
+
+check_PROGRAMS += tests/unit/test-debounce tests/unit/test-burst tests/unit/test-logq
+TESTS += tests/unit/test-debounce tests/unit/test-burst tests/unit/test-logq
+tests_unit_test_debounce_SOURCES = tests/unit/test-debounce.c
+tests_unit_test_debounce_CFLAGS = $(AM_CFLAGS) $(VIGIL_CFLAGS)
+tests_unit_test_debounce_LDADD = libvigild.a libvigil.a $(VIGIL_LIBS)
+tests_unit_test_burst_SOURCES = tests/unit/test-burst.c
+tests_unit_test_burst_CFLAGS = $(AM_CFLAGS) $(VIGIL_CFLAGS)
+tests_unit_test_burst_LDADD = libvigild.a libvigil.a $(VIGIL_LIBS)
+tests_unit_test_logq_SOURCES = tests/unit/test-logq.c
+tests_unit_test_logq_CFLAGS = $(AM_CFLAGS) $(VIGIL_CFLAGS)
+tests_unit_test_logq_LDADD = libvigild.a libvigil.a $(VIGIL_LIBS)
