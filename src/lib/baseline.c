@@ -988,9 +988,11 @@ static int load_key(const char *file, bool private, EVP_PKEY **ret, struct diag 
 	key = private ? PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL)
 		      : PEM_read_bio_PUBKEY(bio, NULL, no_passphrase, NULL);
 	ERR_clear_error();
+	if (!key && private && strstr(pem, "ENCRYPTED"))
+		return diag_set(d, -EINVAL, "%s: encrypted private keys are not supported", file);
 	if (!key)
 		return diag_set(d, -EINVAL,
-				private ? "%s: no usable PEM private key (encrypted keys are not supported)"
+				private ? "%s: no PEM private key"
 					: "%s: no PEM public key (from a private key: openssl pkey -in KEY -pubout)",
 				file);
 	if (!EVP_PKEY_is_a(key, "ED25519"))

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <stdint.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <openssl/evp.h>
@@ -499,6 +500,20 @@ static void test_signatures(void)
 	is_int(baseline_sign(db, junk, &d), -EINVAL, "garbage key file rejected: %s", d.msg);
 	is_int(baseline_sign(db, p1, &d), -EINVAL, "public key as signing key rejected: %s", d.msg);
 	is_int(baseline_sign(db, "/nonexistent.key", &d), -ENOENT, "missing key file: %s", d.msg);
+	{
+		_cleanup_free_ char *enc = tmp_path("enc.key");
+		_cleanup_fclose_ FILE *fe = fopen(enc, "we");
+		EVP_PKEY *key = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+
+		if (!fe || !key ||
+		    PEM_write_PrivateKey(fe, key, EVP_aes_256_cbc(), (unsigned char *)"secret", 6, NULL, NULL) != 1 ||
+		    fflush(fe) != 0)
+			abort();
+		EVP_PKEY_free(key);
+		/* Must fail without asking for a passphrase on the terminal. */
+		r = baseline_sign(db, enc, &d);
+		ok(r == -EINVAL && strstr(d.msg, "encrypted"), "encrypted key rejected without a prompt: %s", d.msg);
+	}
 
 	r = baseline_sign(db, k1, &d);
 	is_int(r, 0, "sign with an Ed25519 key (%s)", d.msg);
@@ -593,9 +608,12 @@ static void test_timing(void)
 		recs[i].pkg = pkgs[k];
 	}
 
+	struct rusage ru0, ru1;
+	(void)getrusage(RUSAGE_SELF, &ru0);
 	t0 = now_monotonic_usec();
 	r = baseline_write(db, &small_meta, NULL, recs, N, &d);
 	t1 = now_monotonic_usec();
+	(void)getrusage(RUSAGE_SELF, &ru1);
 	is_int(r, 0, "write %d records (%s)", N, d.msg);
 	r = baseline_open(db, &b, &d);
 	t2 = now_monotonic_usec();
@@ -607,11 +625,14 @@ static void test_timing(void)
 			misses++;
 	t3 = now_monotonic_usec();
 	is_int(misses, 0, "every path found at its index");
-	ok(stat(db, &st) == 0, "stat big database");
+	if (stat(db, &st) < 0)
+		abort();
 	diag("%d records: %lld bytes, %.1f bytes/record (136 fixed + strings + 4 per digest)", N,
 	     (long long)st.st_size, (double)st.st_size / N);
 	diag("write %.3f s, open+validate %.3f s, %d path lookups %.3f s", (t1 - t0) / 1e6, (t2 - t1) / 1e6, N,
 	     (t3 - t2) / 1e6);
+	diag("peak RSS grew by %ld KiB while writing (file: %lld KiB)", ru1.ru_maxrss - ru0.ru_maxrss,
+	     (long long)st.st_size / 1024);
 	b = baseline_close(b);
 	(void)unlink(db);
 }
