@@ -1,0 +1,33 @@
+# Probes of the "probes2" area: services, packages, accounts, PAM,
+# login.defs, sudoers, and the parsers they share.
+libvigil_a_SOURCES += \
+	src/audit/dpkg-status.c src/audit/dpkg-status.h \
+	src/audit/accounts-db.c src/audit/accounts-db.h \
+	src/audit/login-defs.c src/audit/login-defs.h \
+	src/audit/probe-package.c \
+	src/audit/probe-accounts.c \
+	src/audit/probe-logindefs.c
+
+PROBES2_TEST_LDADD = libvigil.a $(VIGIL_LIBS)
+PROBES2_TEST_CFLAGS = $(AM_CFLAGS) $(VIGIL_CFLAGS) -I$(top_srcdir)/src/audit -I$(top_srcdir)/tests/unit
+
+check_PROGRAMS += tests/unit/test-audit-package tests/unit/test-audit-accounts tests/unit/test-audit-logindefs
+TESTS += tests/unit/test-audit-package tests/unit/test-audit-accounts tests/unit/test-audit-logindefs
+tests_unit_test_audit_package_SOURCES = tests/unit/test-audit-package.c tests/unit/probe-test.h
+tests_unit_test_audit_package_CFLAGS = $(PROBES2_TEST_CFLAGS)
+tests_unit_test_audit_package_LDADD = $(PROBES2_TEST_LDADD)
+tests_unit_test_audit_accounts_SOURCES = tests/unit/test-audit-accounts.c tests/unit/probe-test.h
+tests_unit_test_audit_accounts_CFLAGS = $(PROBES2_TEST_CFLAGS)
+tests_unit_test_audit_accounts_LDADD = $(PROBES2_TEST_LDADD)
+tests_unit_test_audit_logindefs_SOURCES = tests/unit/test-audit-logindefs.c tests/unit/probe-test.h
+tests_unit_test_audit_logindefs_CFLAGS = $(PROBES2_TEST_CFLAGS)
+tests_unit_test_audit_logindefs_LDADD = $(PROBES2_TEST_LDADD)
+
+check_PROGRAMS += tests/fuzz/fuzz-dpkg-status tests/fuzz/fuzz-passwd
+TESTS += tests/fuzz/fuzz-dpkg-status tests/fuzz/fuzz-passwd
+tests_fuzz_fuzz_dpkg_status_SOURCES = tests/fuzz/fuzz-dpkg-status.c $(FUZZ_DRIVER)
+tests_fuzz_fuzz_dpkg_status_CFLAGS = $(PROBES2_TEST_CFLAGS)
+tests_fuzz_fuzz_dpkg_status_LDADD = $(PROBES2_TEST_LDADD)
+tests_fuzz_fuzz_passwd_SOURCES = tests/fuzz/fuzz-passwd.c $(FUZZ_DRIVER)
+tests_fuzz_fuzz_passwd_CFLAGS = $(PROBES2_TEST_CFLAGS)
+tests_fuzz_fuzz_passwd_LDADD = $(PROBES2_TEST_LDADD)
