@@ -130,10 +130,14 @@ int cli_open_root(const struct cli_opts *o, struct rootfs *ret)
 	return EXIT_CLEAN;
 }
 
+/* Problems beyond this many are counted, not printed one by one. */
+#define MAX_PROBLEMS_SHOWN 20
+
 struct scan_ui {
 	bool tty;
 	bool drawn;
 	uint64_t start;
+	uint64_t problems;
 };
 
 static void format_bytes(uint64_t b, char *buf, size_t n)
@@ -173,6 +177,8 @@ static void on_problem(void *userdata, const char *path, int err, const char *wh
 	struct scan_ui *ui = userdata;
 	_cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
 
+	if (++ui->problems > MAX_PROBLEMS_SHOWN)
+		return;
 	if (ui->drawn) {
 		fputs("\r\033[K", stderr);
 		ui->drawn = false;
@@ -187,7 +193,10 @@ static void on_problem(void *userdata, const char *path, int err, const char *wh
 int cli_scan(const struct cli_opts *o, const struct vigil_conf *conf, const struct rootfs *root,
 	     const struct selection *sel, char *const *limit, size_t n_limit, struct scan_result *ret)
 {
-	struct scan_ui ui = { .tty = !o->quiet && isatty(STDERR_FILENO), .start = now_monotonic_usec() };
+	struct scan_ui ui = {
+		.tty = !o->quiet && isatty(STDERR_FILENO),
+		.start = now_monotonic_usec(),
+	};
 	struct scan_options so = {
 		.root = root,
 		.threads = o->threads != UINT_MAX ? o->threads : conf->threads,
@@ -203,6 +212,8 @@ int cli_scan(const struct cli_opts *o, const struct vigil_conf *conf, const stru
 	r = scan_run(sel, &so, ret, &d);
 	if (ui.drawn)
 		fputs("\r\033[K", stderr);
+	if (ui.problems > MAX_PROBLEMS_SHOWN)
+		log_warning("%" PRIu64 " more problems not shown", ui.problems - MAX_PROBLEMS_SHOWN);
 	if (r < 0) {
 		if (diag_empty(&d))
 			log_error_errno(r, "scan failed: %m");

@@ -108,13 +108,13 @@ static int db_show(const struct cli_opts *o, const struct vigil_conf *conf)
 	ec = cli_open_baseline(o, conf, &b);
 	if (ec != EXIT_CLEAN)
 		return ec;
-	if (o->n_args <= 1) {
+	if (o->n_args == 0) {
 		for (size_t i = 0; i < baseline_count(b); i++) {
 			baseline_record(b, i, &r);
 			(o->json ? show_json : show_text)(&r);
 		}
 	}
-	for (int a = 1; a < o->n_args; a++) {
+	for (int a = 0; a < o->n_args; a++) {
 		_cleanup_free_ char *norm = NULL;
 		size_t idx;
 
@@ -136,22 +136,34 @@ int cmd_db(int argc, char **argv)
 	struct cli_opts o;
 	int ec;
 
-	ec = cli_parse(argc, argv, "cdpkjq", help, &o);
+	const char *action;
+
+	/* "vigil db ACTION [OPTIONS] [PATH...]": the action comes first. */
+	if (argc < 2 || argv[1][0] == '-') {
+		ec = cli_parse(argc, argv, "", help, &o);	/* --help, or an error */
+		if (ec >= 0)
+			return ec;
+		fputs(help, stderr);
+		return EXIT_USAGE;
+	}
+	action = argv[1];
+	ec = cli_parse(argc - 1, argv + 1, "cdpkjq", help, &o);
 	if (ec >= 0)
 		return ec;
-	if (o.n_args < 1) {
-		fputs(help, stderr);
+	if (!streq(action, "verify") && !streq(action, "sign") && !streq(action, "show")) {
+		log_error("db: unknown action '%s'; see 'vigil db --help'", action);
+		return EXIT_USAGE;
+	}
+	if (!streq(action, "show") && o.n_args > 0) {
+		log_error("db %s takes no arguments; see 'vigil db --help'", action);
 		return EXIT_USAGE;
 	}
 	ec = cli_load_conf(&o, &conf);
 	if (ec != EXIT_CLEAN)
 		return ec;
-	if (streq(o.args[0], "verify") && o.n_args == 1)
+	if (streq(action, "verify"))
 		return db_verify(&o, &conf);
-	if (streq(o.args[0], "sign") && o.n_args == 1)
+	if (streq(action, "sign"))
 		return db_sign(&o, &conf);
-	if (streq(o.args[0], "show"))
-		return db_show(&o, &conf);
-	log_error("db: unknown action or extra arguments: '%s'; see 'vigil db --help'", o.args[0]);
-	return EXIT_USAGE;
+	return db_show(&o, &conf);
 }

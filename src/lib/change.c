@@ -70,7 +70,7 @@ int change_classify(const struct vrecord *old, const struct vrecord *new, struct
 	} else if (old->type != new->type) {
 		c.action = CHANGE_TYPE_CHANGED;
 		c.path = new->path;
-		c.changed = old->mask & new->mask;
+		c.changed = vrecord_diff(old, new);
 	} else {
 		c.changed = vrecord_diff(old, new);
 		if (!c.changed)
