@@ -1,5 +1,5 @@
 # Baseline database: src/lib/baseline.c, its unit test and fuzz target.
-libvigil_a_SOURCES += src/lib/baseline.c src/lib/baseline.h
+libvigil_a_SOURCES += src/lib/baseline.c src/lib/baseline-write.c src/lib/baseline-format.h src/lib/baseline.h
 
 check_PROGRAMS += tests/unit/test-baseline tests/fuzz/fuzz-baseline
 TESTS += tests/unit/test-baseline tests/fuzz/fuzz-baseline
