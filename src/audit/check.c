@@ -4,6 +4,7 @@
 #include <stdarg.h>
 
 #include "check.h"
+#include "expect.h"
 
 const char *verdict_name(enum verdict v)
 {
@@ -104,4 +105,29 @@ void check_free(struct check *c)
 	free(c->args);
 	free(c->file);
 	free(c);
+}
+
+int check_args_allowed(const struct check *c, const char *const *allowed, bool with_expect, struct diag *d)
+{
+	for (size_t i = 0; i < c->n_args; i++) {
+		const char *k = c->args[i].key;
+		bool found = with_expect && expect_is_key(k);
+
+		for (size_t j = 0; !found && allowed[j]; j++)
+			found = streq(k, allowed[j]);
+		if (!found)
+			return diag_set(d, -EINVAL, "key '%s': unknown for probe %s", k, c->probe);
+	}
+	return 0;
+}
+
+const char *check_arg_required(const struct check *c, const char *key, struct diag *d)
+{
+	const char *v = check_arg(c, key);
+
+	if (isempty(v)) {
+		diag_set(d, -EINVAL, "missing key '%s' for probe %s", key, c->probe);
+		return NULL;
+	}
+	return v;
 }

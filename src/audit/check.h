@@ -16,3 +16,11 @@ static inline void check_freep(struct check **c)
 	check_free(*c);
 }
 #define _cleanup_check_ _cleanup_(check_freep)
+
+/* Reject any argument of c that is neither in allowed (NULL-terminated)
+ * nor, if with_expect, an expectation key (expect.h): -EINVAL with
+ * "key 'x': unknown for probe P" in d. */
+int check_args_allowed(const struct check *c, const char *const *allowed, bool with_expect, struct diag *d);
+
+/* Require argument key: its value, or NULL with "missing key 'k'" in d. */
+const char *check_arg_required(const struct check *c, const char *key, struct diag *d);

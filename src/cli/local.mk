@@ -8,5 +8,6 @@ vigil_SOURCES = \
 	src/cli/check.c \
 	src/cli/update.c \
 	src/cli/accept.c \
-	src/cli/db.c
+	src/cli/db.c \
+	src/cli/audit.c
 vigil_LDADD = libvigil.a $(VIGIL_LIBS)

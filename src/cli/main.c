@@ -14,9 +14,7 @@ static const struct {
 	{ "update", cmd_update, "replace the baseline with the current state" },
 	{ "accept", cmd_accept, "accept the current state of some paths into the baseline" },
 	{ "db", cmd_db, "verify, sign or show the baseline database" },
-#ifdef VIGIL_HAVE_CMD_AUDIT
 	{ "audit", cmd_audit, "audit the hardening settings of the host or an image" },
-#endif
 };
 
 static void usage(FILE *f)
