@@ -20,7 +20,18 @@ libvigild_a_CFLAGS = $(AM_CFLAGS) $(VIGIL_CFLAGS)
 libvigild_a_SOURCES = \
 	src/daemon/debounce.c src/daemon/debounce.h \
 	src/daemon/burst.c src/daemon/burst.h \
-	src/daemon/queue.c src/daemon/queue.h
+	src/daemon/queue.c src/daemon/queue.h \
+	src/daemon/monitor.c src/daemon/monitor.h \
+	src/daemon/monitor-fanotify.c src/daemon/monitor-inotify.c \
+	src/daemon/verify.c src/daemon/verify.h \
+	src/daemon/correlate.c src/daemon/correlate.h \
+	src/daemon/schedule.c src/daemon/schedule.h \
+	src/daemon/state.c src/daemon/state.h
+
+sbin_PROGRAMS += vigild
+vigild_CFLAGS = $(AM_CFLAGS) $(VIGIL_CFLAGS)
+vigild_SOURCES = src/daemon/main.c
+vigild_LDADD = libvigild.a libvigil.a $(VIGIL_LIBS)
 
 check_PROGRAMS += tests/unit/test-debounce tests/unit/test-burst tests/unit/test-logq
 TESTS += tests/unit/test-debounce tests/unit/test-burst tests/unit/test-logq

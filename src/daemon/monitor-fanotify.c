@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * fanotify backend: one FAN_CLASS_NOTIF group with FAN_REPORT_DFID_NAME
+ * (Linux >= 5.9): every event carries the handle of the directory and the
+ * entry's name, never an open fd, so the group holds nothing open and
+ * sees creations, deletions and renames.  FAN_MARK_FILESYSTEM (>= 4.20)
+ * marks whole filesystems, which also covers other mount namespaces and
+ * bind mounts of the same filesystem; the selection filters the paths.
+ *
+ * A handle is turned into a path with open_by_handle_at() on an fd of the
+ * same filesystem and readlink("/proc/self/fd/N").  A directory deleted
+ * before we read its event cannot be resolved (ESTALE); that is counted
+ * in the statistics and covered by the verifier, which checks a deleted
+ * or moved directory's baseline children.
+ */
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <sys/fanotify.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+
+#include "diag.h"
+#include "log.h"
+#include "monitor.h"
+
+#define FAN_EVENTS                                                                                         \
+	(FAN_CREATE | FAN_DELETE | FAN_MODIFY | FAN_ATTRIB | FAN_MOVED_FROM | FAN_MOVED_TO | FAN_CLOSE_WRITE | \
+	 FAN_DELETE_SELF | FAN_MOVE_SELF | FAN_ONDIR | FAN_EVENT_ON_CHILD)
+/* Reads per dispatch before returning to the event loop (timers, signals). */
+#define MAX_READS 64
+
+struct fs_mark {
+	__kernel_fsid_t fsid;
+	int mount_fd;		/* any fd on the filesystem, for open_by_handle_at() */
+};
+
+struct fan_monitor {
+	struct monitor m;	/* first: the generic part */
+	struct fs_mark *marks;
+	size_t n_marks, alloc_marks;
+	/* One-entry cache: the events of a batch tend to share a directory. */
+	unsigned char last_handle[MAX_HANDLE_SZ + sizeof(struct file_handle)];
+	size_t last_handle_len;
+	__kernel_fsid_t last_fsid;
+	char last_dir[PATH_MAX];
+};
+
+static bool fsid_eq(const __kernel_fsid_t *a, const __kernel_fsid_t *b)
+{
+	return a->val[0] == b->val[0] && a->val[1] == b->val[1];
+}
+
+static int fan_mount_fd(struct fan_monitor *f, const __kernel_fsid_t *fsid)
+{
+	for (size_t i = 0; i < f->n_marks; i++)
+		if (fsid_eq(&f->marks[i].fsid, fsid))
+			return f->marks[i].mount_fd;
+	return -ENOENT;
+}
+
+/* Path of a directory handle into buf; -errno (-ESTALE: it is gone). */
+static int resolve_dir(struct fan_monitor *f, const __kernel_fsid_t *fsid, struct file_handle *fh, char *buf,
+		       size_t size)
+{
+	size_t hlen = sizeof(*fh) + fh->handle_bytes;
+	_cleanup_close_ int fd = -EBADF;
+	char proc[64];
+	ssize_t n;
+	int mfd;
+
+	if (hlen <= sizeof(f->last_handle) && hlen == f->last_handle_len && fsid_eq(fsid, &f->last_fsid) &&
+	    memcmp(f->last_handle, fh, hlen) == 0) {
+		if (strlen(f->last_dir) >= size)
+			return -ENAMETOOLONG;
+		strcpy(buf, f->last_dir);
+		return 0;
+	}
+	mfd = fan_mount_fd(f, fsid);
+	if (mfd < 0)
+		return mfd;
+	fd = open_by_handle_at(mfd, fh, O_PATH | O_CLOEXEC);
+	if (fd < 0)
+		return negative_errno();
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	n = readlink(proc, buf, size - 1);
+	if (n < 0)
+		return negative_errno();
+	if ((size_t)n >= size - 1)
+		return -ENAMETOOLONG;
+	buf[n] = '\0';
+	/* An unlinked directory, or one outside our mount namespace. */
+	if (buf[0] != '/' || (n > 10 && streq(buf + n - 10, " (deleted)")))
+		return -ESTALE;
+	if (hlen <= sizeof(f->last_handle)) {
+		memcpy(f->last_handle, fh, hlen);
+		f->last_handle_len = hlen;
+		f->last_fsid = *fsid;
+		strcpy(f->last_dir, buf);
+	}
+	return 0;
+}
+
+static void handle_info(struct fan_monitor *f, const struct fanotify_event_metadata *md,
+			const struct fanotify_event_info_fid *info, size_t info_len, monitor_fn fn, void *userdata)
+{
+	struct file_handle *fh = (struct file_handle *)info->handle;
+	char path[PATH_MAX];
+	const char *name = NULL;
+	size_t hdr = sizeof(*info) + sizeof(*fh);
+	unsigned flags = md->mask & FAN_ONDIR ? MONITOR_EV_DIR : 0;
+	int r;
+
+	if (info_len < hdr || fh->handle_bytes > info_len - hdr)
+		return;
+	if (info->hdr.info_type == FAN_EVENT_INFO_TYPE_DFID_NAME) {
+		size_t name_max = info_len - hdr - fh->handle_bytes;
+
+		name = (const char *)fh->f_handle + fh->handle_bytes;
+		if (strnlen(name, name_max) >= name_max)
+			return;	/* not terminated within the record */
+	} else if (info->hdr.info_type != FAN_EVENT_INFO_TYPE_DFID &&
+		   info->hdr.info_type != FAN_EVENT_INFO_TYPE_FID)
+		return;
+
+	r = resolve_dir(f, &info->fsid, fh, path, sizeof(path));
+	if (r < 0) {
+		f->m.stats.unresolved++;
+		return;
+	}
+	if (name && !streq(name, ".")) {
+		size_t l = strlen(path);
+
+		if (l + 1 + strlen(name) >= sizeof(path))
+			return;
+		if (l > 1)
+			path[l++] = '/';
+		strcpy(path + l, name);
+	}
+	if (!monitor_path_selected(f->m.sel, path))
+		return;
+	f->m.stats.selected++;
+	fn(userdata, path, flags);
+}
+
+static int fan_dispatch(struct monitor *m, monitor_fn fn, void *userdata)
+{
+	struct fan_monitor *f = (struct fan_monitor *)m;
+	char buf[64 * 1024] __attribute__((aligned(__alignof__(struct fanotify_event_metadata))));
+
+	for (int i = 0; i < MAX_READS; i++) {
+		const struct fanotify_event_metadata *md = (const void *)buf;
+		ssize_t len = read(m->fd, buf, sizeof(buf));
+
+		if (len < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				break;
+			return negative_errno();
+		}
+		for (; FAN_EVENT_OK(md, len); md = FAN_EVENT_NEXT(md, len)) {
+			const char *p = (const char *)(md + 1), *end = (const char *)md + md->event_len;
+
+			if (md->vers != FANOTIFY_METADATA_VERSION)
+				return -EPROTO;
+			m->stats.events++;
+			if (md->mask & FAN_Q_OVERFLOW) {
+				fn(userdata, NULL, MONITOR_EV_OVERFLOW);
+				continue;
+			}
+			/* Only the first fid record names the object (DFID_NAME). */
+			if (end - p >= (ptrdiff_t)sizeof(struct fanotify_event_info_fid)) {
+				const struct fanotify_event_info_fid *info = (const void *)p;
+
+				if (info->hdr.len <= (size_t)(end - p))
+					handle_info(f, md, info, info->hdr.len, fn, userdata);
+			}
+			if (md->fd >= 0)	/* never for FID groups; be safe */
+				close(md->fd);
+		}
+	}
+	f->last_handle_len = 0;	/* directories may be renamed between batches */
+	return 0;
+}
+
+static void fan_free(struct monitor *m)
+{
+	struct fan_monitor *f = (struct fan_monitor *)m;
+
+	for (size_t i = 0; i < f->n_marks; i++)
+		safe_close(f->marks[i].mount_fd);
+	free(f->marks);
+	safe_close(m->fd);
+	free(f);
+}
+
+static const struct monitor_ops fan_ops = {
+	.name = "fanotify",
+	.dispatch = fan_dispatch,
+	.free = fan_free,
+};
+
+/* Mark the filesystem of path (once per filesystem). */
+static int fan_mark_path(struct fan_monitor *f, const char *path, struct diag *d)
+{
+	_cleanup_close_ int fd = -EBADF;
+	struct statfs sfs;
+	__kernel_fsid_t fsid;
+	int r;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0 && (errno == ELOOP || errno == ENXIO || errno == EACCES))
+		fd = open(path, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return negative_errno();
+	if (fstatfs(fd, &sfs) < 0)
+		return negative_errno();
+	memcpy(&fsid, &sfs.f_fsid, sizeof(fsid));
+	if (fan_mount_fd(f, &fsid) >= 0)
+		return 0;
+	if (fsid.val[0] == 0 && fsid.val[1] == 0)
+		return diag_set(d, -EOPNOTSUPP, "%s: filesystem has no fsid, fanotify cannot report it", path);
+	if (fanotify_mark(f->m.fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, FAN_EVENTS, fd, NULL) < 0) {
+		r = negative_errno();
+		return diag_set(d, r, "%s: fanotify_mark(FAN_MARK_FILESYSTEM): %s", path, strerror(-r));
+	}
+	r = grow_array((void **)&f->marks, &f->alloc_marks, f->n_marks + 1, sizeof(*f->marks));
+	if (r < 0)
+		return r;
+	f->marks[f->n_marks++] = (struct fs_mark){ .fsid = fsid, .mount_fd = TAKE_FD(fd) };
+	f->m.stats.watches++;
+	return 0;
+}
+
+int monitor_fanotify_new(const struct selection *sel, struct monitor **ret, struct diag *d)
+{
+	struct fan_monitor *f;
+	int r = 0;
+
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return -ENOMEM;
+	f->m.ops = &fan_ops;
+	f->m.sel = sel;
+	f->m.fd = fanotify_init(FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK | FAN_REPORT_DFID_NAME,
+				O_RDONLY | O_CLOEXEC | O_LARGEFILE);
+	if (f->m.fd < 0) {
+		r = negative_errno();
+		free(f);
+		return diag_set(d, r, "fanotify_init(FAN_REPORT_DFID_NAME): %s", strerror(-r));
+	}
+	for (size_t i = 0; i < sel->n_rules; i++) {
+		int k = fan_mark_path(f, sel->rules[i].path, d);
+
+		if (k == -ENOENT) {
+			log_warning("%s: does not exist, not monitored until it does and vigild reloads",
+				    sel->rules[i].path);
+			continue;
+		}
+		if (k < 0) {
+			fan_free(&f->m);
+			return k;
+		}
+	}
+	if (f->n_marks == 0) {
+		fan_free(&f->m);
+		return diag_set(d, -ENOENT, "none of the watched paths exists");
+	}
+	*ret = &f->m;
+	return 0;
+}

@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <search.h>
+#include <sys/stat.h>
+
+#include "scan.h"
+#include "verify.h"
+
+/* What makes two reports of one path "the same deviation". */
+struct seen {
+	char *path;
+	char *link;
+	enum change_action action;
+	uint32_t changed, mode, uid, gid;
+	uint64_t size;
+	char type;
+	bool present, has_sha256;
+	uint8_t sha256[SHA256_LEN];
+};
+
+struct verifier {
+	void *tree;	/* tsearch(3) of struct seen by path */
+	size_t n;
+};
+
+static int seen_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct seen *)a)->path, ((const struct seen *)b)->path);
+}
+
+static void seen_free(void *p)
+{
+	struct seen *s = p;
+
+	free(s->path);
+	free(s->link);
+	free(s);
+}
+
+int verifier_new(struct verifier **ret)
+{
+	struct verifier *v = calloc(1, sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	*ret = v;
+	return 0;
+}
+
+void verifier_forget_all(struct verifier *v)
+{
+	tdestroy(v->tree, seen_free);
+	v->tree = NULL;
+	v->n = 0;
+}
+
+struct verifier *verifier_free(struct verifier *v)
+{
+	if (!v)
+		return NULL;
+	verifier_forget_all(v);
+	free(v);
+	return NULL;
+}
+
+size_t verifier_remembered(const struct verifier *v)
+{
+	return v->n;
+}
+
+static void forget(struct verifier *v, const char *path)
+{
+	struct seen key = { .path = (char *)path }, **found;
+
+	found = tfind(&key, &v->tree, seen_cmp);
+	if (!found)
+		return;
+	struct seen *s = *found;
+
+	(void)tdelete(&key, &v->tree, seen_cmp);
+	seen_free(s);
+	v->n--;
+}
+
+static void seen_fill(struct seen *s, const struct change *c)
+{
+	const struct vrecord *r = c->new;
+
+	s->action = c->action;
+	s->changed = c->changed;
+	s->present = r != NULL;
+	if (!r)
+		return;
+	s->type = r->type;
+	s->mode = r->mode;
+	s->uid = r->uid;
+	s->gid = r->gid;
+	s->size = r->size;
+	s->has_sha256 = r->has_sha256;
+	if (r->has_sha256)
+		memcpy(s->sha256, r->sha256, SHA256_LEN);
+}
+
+static bool seen_same(const struct seen *a, const struct seen *b, const char *link)
+{
+	return a->action == b->action && a->changed == b->changed && a->present == b->present &&
+	       a->type == b->type && a->mode == b->mode && a->uid == b->uid && a->gid == b->gid &&
+	       a->size == b->size && a->has_sha256 == b->has_sha256 &&
+	       (!a->has_sha256 || memcmp(a->sha256, b->sha256, SHA256_LEN) == 0) && streq_ptr(a->link, link);
+}
+
+/* 1 if c is new (and now remembered), 0 if it was reported already. */
+static int remember(struct verifier *v, const struct change *c)
+{
+	struct seen now = { .path = (char *)c->path }, **found, *s;
+	const char *link = c->new ? c->new->link : NULL;
+
+	seen_fill(&now, c);
+	found = tfind(&now, &v->tree, seen_cmp);
+	if (found) {
+		s = *found;
+		if (seen_same(s, &now, link))
+			return 0;
+		now.path = s->path;
+		now.link = s->link;
+		*s = now;
+		free(s->link);
+		s->link = link ? strdup(link) : NULL;	/* a lost copy only makes a later repeat reported */
+		return 1;
+	}
+	if (v->n >= VERIFY_MAX_REMEMBERED)
+		return 1;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return 1;
+	*s = now;
+	s->path = strdup(c->path);
+	s->link = link ? strdup(link) : NULL;
+	if (!s->path || !tsearch(s, &v->tree, seen_cmp)) {
+		seen_free(s);
+		return 1;
+	}
+	v->n++;
+	return 1;
+}
+
+int verifier_check_change(struct verifier *v, const struct change *c, struct vevent **ret_event)
+{
+	int r;
+
+	if (!remember(v, c))
+		return 0;
+	r = vevent_from_change(c, ret_event);
+	return r < 0 ? r : 1;
+}
+
+int verifier_check_path(struct verifier *v, const struct rootfs *root, const struct baseline *b,
+			const struct watch_rule *rule, const char *path, struct vevent **ret_event,
+			bool *ret_is_dir, bool *ret_was_dir)
+{
+	struct vrecord cur = { 0 }, old = { 0 };
+	struct change c;
+	bool have_cur = false, have_old = false;
+	size_t idx;
+	int r;
+
+	r = scan_one(root, path, rule->mask, &cur);
+	if (r >= 0)
+		have_cur = true;
+	else if (r != -ENOENT && r != -ENOTDIR)
+		return r;
+	if (baseline_lookup_path(b, path, &idx) >= 0) {
+		baseline_record(b, idx, &old);
+		have_old = true;
+	}
+	if (ret_is_dir)
+		*ret_is_dir = have_cur && cur.type == FT_DIR;
+	if (ret_was_dir)
+		*ret_was_dir = have_old && old.type == FT_DIR;
+
+	if (!have_cur && !have_old) {	/* created and gone again before we looked */
+		forget(v, path);
+		return 0;
+	}
+	r = change_classify(have_old ? &old : NULL, have_cur ? &cur : NULL, &c);
+	if (r <= 0) {
+		forget(v, path);
+		vrecord_done(&cur);
+		return r;
+	}
+	r = verifier_check_change(v, &c, ret_event);
+	vrecord_done(&cur);
+	return r;
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * Verification of a path the monitor flagged: its current state (scan_one)
+ * against the baseline record, classified by change_classify() like
+ * "vigil check" would.  Only a real difference becomes an event.
+ *
+ * The verifier also remembers, per path, the deviation it last reported
+ * (action, changed attributes, type, mode, owner, size, content digest,
+ * link target; not times or inode numbers).  A later event on the path
+ * that leaves the deviation the same (a touch, a chmod to the same mode,
+ * rewriting identical content) is not reported again; a deviation that
+ * changes (new content, another mode) is.  When the path matches the
+ * baseline again the memory is dropped, so a later deviation is new.
+ * The memory is bounded (VERIFY_MAX_REMEMBERED paths); beyond it every
+ * deviation is reported, which is noisy but never silent.
+ */
+
+#include "baseline.h"
+#include "change.h"
+#include "event-journal.h"
+#include "rootfs.h"
+#include "selection.h"
+
+#define VERIFY_MAX_REMEMBERED 200000
+
+struct verifier;
+
+int verifier_new(struct verifier **ret);
+struct verifier *verifier_free(struct verifier *v);
+/* Forget every reported deviation (a new baseline was loaded). */
+void verifier_forget_all(struct verifier *v);
+size_t verifier_remembered(const struct verifier *v);
+
+/* Verify path (covered by rule) against b.  1 with *ret_event (owned by
+ * the caller) for a deviation not reported yet, 0 for nothing to report,
+ * -errno on failure.  ret_is_dir / ret_was_dir (may be NULL): whether the
+ * path is a directory now / was one in the baseline. */
+int verifier_check_path(struct verifier *v, const struct rootfs *root, const struct baseline *b,
+			const struct watch_rule *rule, const char *path, struct vevent **ret_event,
+			bool *ret_is_dir, bool *ret_was_dir);
+
+/* The same for a change found by a rescan (change_diff()). */
+int verifier_check_change(struct verifier *v, const struct change *c, struct vevent **ret_event);
