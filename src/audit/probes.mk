@@ -8,15 +8,16 @@ libvigil_a_SOURCES += \
 	src/audit/probe-accounts.c \
 	src/audit/probe-logindefs.c \
 	src/audit/probe-service.c \
-	src/audit/probe-sudoers.c
+	src/audit/probe-sudoers.c \
+	src/audit/probe-pam.c
 
 PROBES2_TEST_LDADD = libvigil.a $(VIGIL_LIBS)
 PROBES2_TEST_CFLAGS = $(AM_CFLAGS) $(VIGIL_CFLAGS) -I$(top_srcdir)/src/audit -I$(top_srcdir)/tests/unit
 
 check_PROGRAMS += tests/unit/test-audit-package tests/unit/test-audit-accounts tests/unit/test-audit-logindefs \
-	tests/unit/test-audit-service tests/unit/test-audit-sudoers
+	tests/unit/test-audit-service tests/unit/test-audit-sudoers tests/unit/test-audit-pam
 TESTS += tests/unit/test-audit-package tests/unit/test-audit-accounts tests/unit/test-audit-logindefs \
-	tests/unit/test-audit-service tests/unit/test-audit-sudoers
+	tests/unit/test-audit-service tests/unit/test-audit-sudoers tests/unit/test-audit-pam
 tests_unit_test_audit_package_SOURCES = tests/unit/test-audit-package.c tests/unit/probe-test.h
 tests_unit_test_audit_package_CFLAGS = $(PROBES2_TEST_CFLAGS)
 tests_unit_test_audit_package_LDADD = $(PROBES2_TEST_LDADD)
@@ -32,6 +33,9 @@ tests_unit_test_audit_service_LDADD = $(PROBES2_TEST_LDADD)
 tests_unit_test_audit_sudoers_SOURCES = tests/unit/test-audit-sudoers.c tests/unit/probe-test.h
 tests_unit_test_audit_sudoers_CFLAGS = $(PROBES2_TEST_CFLAGS)
 tests_unit_test_audit_sudoers_LDADD = $(PROBES2_TEST_LDADD)
+tests_unit_test_audit_pam_SOURCES = tests/unit/test-audit-pam.c tests/unit/probe-test.h
+tests_unit_test_audit_pam_CFLAGS = $(PROBES2_TEST_CFLAGS)
+tests_unit_test_audit_pam_LDADD = $(PROBES2_TEST_LDADD)
 
 check_PROGRAMS += tests/fuzz/fuzz-dpkg-status tests/fuzz/fuzz-passwd
 TESTS += tests/fuzz/fuzz-dpkg-status tests/fuzz/fuzz-passwd
