@@ -14,6 +14,7 @@ const struct probe *const probe_table[] = {
 	&probe_accounts,
 	&probe_logindefs,
 	&probe_sudoers,
+	&probe_pam,
 	NULL,
 };
 
