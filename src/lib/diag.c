@@ -3,7 +3,9 @@
 
 #include "diag.h"
 
-static void diag_vformat(struct diag *d, const char *fmt, va_list ap)
+/* format(printf, 2, 0): lets -Wformat-nonliteral (clang's -Wformat=2) see
+ * that fmt was checked at the callers. */
+__attribute__((format(printf, 2, 0))) static void diag_vformat(struct diag *d, const char *fmt, va_list ap)
 {
 	(void)vsnprintf(d->msg, sizeof(d->msg), fmt, ap);
 }
