@@ -15,3 +15,37 @@ libvigil_a_SOURCES += \
 	src/audit/probe-files.c \
 	src/audit/probe-mount.c src/audit/probe-mount.h \
 	src/audit/probe-modprobe.c
+
+AUDIT_TEST_CFLAGS = $(AM_CFLAGS) $(VIGIL_CFLAGS) -I$(top_srcdir)/src/audit -I$(top_srcdir)/tests/unit
+AUDIT_TEST_LDADD = libvigil.a $(VIGIL_LIBS)
+AUDIT_TESTS = tests/unit/test-audit-rules tests/unit/test-audit-sysctl tests/unit/test-audit-sshd \
+	tests/unit/test-audit-file tests/unit/test-audit-mount tests/unit/test-audit-modprobe
+check_PROGRAMS += $(AUDIT_TESTS)
+TESTS += $(AUDIT_TESTS)
+tests_unit_test_audit_rules_SOURCES = tests/unit/test-audit-rules.c tests/unit/audit-tree.h
+tests_unit_test_audit_rules_CFLAGS = $(AUDIT_TEST_CFLAGS)
+tests_unit_test_audit_rules_LDADD = $(AUDIT_TEST_LDADD)
+tests_unit_test_audit_sysctl_SOURCES = tests/unit/test-audit-sysctl.c tests/unit/audit-tree.h
+tests_unit_test_audit_sysctl_CFLAGS = $(AUDIT_TEST_CFLAGS)
+tests_unit_test_audit_sysctl_LDADD = $(AUDIT_TEST_LDADD)
+tests_unit_test_audit_sshd_SOURCES = tests/unit/test-audit-sshd.c tests/unit/audit-tree.h
+tests_unit_test_audit_sshd_CFLAGS = $(AUDIT_TEST_CFLAGS)
+tests_unit_test_audit_sshd_LDADD = $(AUDIT_TEST_LDADD)
+tests_unit_test_audit_file_SOURCES = tests/unit/test-audit-file.c tests/unit/audit-tree.h
+tests_unit_test_audit_file_CFLAGS = $(AUDIT_TEST_CFLAGS)
+tests_unit_test_audit_file_LDADD = $(AUDIT_TEST_LDADD)
+tests_unit_test_audit_mount_SOURCES = tests/unit/test-audit-mount.c tests/unit/audit-tree.h
+tests_unit_test_audit_mount_CFLAGS = $(AUDIT_TEST_CFLAGS)
+tests_unit_test_audit_mount_LDADD = $(AUDIT_TEST_LDADD)
+tests_unit_test_audit_modprobe_SOURCES = tests/unit/test-audit-modprobe.c tests/unit/audit-tree.h
+tests_unit_test_audit_modprobe_CFLAGS = $(AUDIT_TEST_CFLAGS)
+tests_unit_test_audit_modprobe_LDADD = $(AUDIT_TEST_LDADD)
+
+check_PROGRAMS += tests/fuzz/fuzz-checks tests/fuzz/fuzz-sshd
+TESTS += tests/fuzz/fuzz-checks tests/fuzz/fuzz-sshd
+tests_fuzz_fuzz_checks_SOURCES = tests/fuzz/fuzz-checks.c $(FUZZ_DRIVER)
+tests_fuzz_fuzz_checks_CFLAGS = $(AUDIT_TEST_CFLAGS)
+tests_fuzz_fuzz_checks_LDADD = $(AUDIT_TEST_LDADD)
+tests_fuzz_fuzz_sshd_SOURCES = tests/fuzz/fuzz-sshd.c $(FUZZ_DRIVER)
+tests_fuzz_fuzz_sshd_CFLAGS = $(AUDIT_TEST_CFLAGS)
+tests_fuzz_fuzz_sshd_LDADD = $(AUDIT_TEST_LDADD)

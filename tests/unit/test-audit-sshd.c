@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "audit-tree.h"
+#include "sshd-config.h"
+
+#define CFG "/etc/ssh/sshd_config"
+
+static void test_first_wins_case_include(void)
+{
+	at_write(CFG, "# Debian layout\n"
+		      "Include /etc/ssh/sshd_config.d/*.conf\n"
+		      "permitrootlogin yes\n"
+		      "MaxAuthTries=3\n"
+		      "LoginGraceTime 1m\n"
+		      "Banner \"/etc/issue net\"\n"
+		      "UsePAM yes # trailing comment\n"
+		      "AllowUsers alice\n"
+		      "AllowUsers bob\n"
+		      "Match User backup\n"
+		      "  PasswordAuthentication yes\n"
+		      "  X11Forwarding yes\n");
+	at_write("/etc/ssh/sshd_config.d/50-cis.conf", "PermitRootLogin no\nMaxAuthTries 4\n");
+	at_write("/etc/ssh/sshd_config.d/10-early.conf", "MAXAUTHTRIES 2\n");
+	at_write("/etc/ssh/sshd_config.d/x.conf.disabled", "PermitRootLogin yes\n");
+
+	is_int(at_eval("probe = sshd\nkeyword = PermitRootLogin\nequals = no"), VERDICT_PASS,
+	       "Include first: its value wins over the later main-file line");
+	is_int(at_eval("probe = sshd\nkeyword = maxauthtries\nmax = 4"), VERDICT_PASS,
+	       "keyword case-insensitive; included files in glob order (10- before 50-)");
+	is_str(at_observed(), "2", "first obtained value");
+	is_int(at_eval("probe = sshd\nkeyword = LoginGraceTime\nmax = 60"), VERDICT_PASS, "1m converts to 60 s");
+	ok(at_observed_has("1m (60 seconds)"), "time shown with seconds");
+	is_int(at_eval("probe = sshd\nkeyword = Banner\nequals = /etc/issue net"), VERDICT_PASS,
+	       "quoted value with a blank");
+	is_int(at_eval("probe = sshd\nkeyword = UsePAM\nequals = YES"), VERDICT_PASS,
+	       "value compared case-insensitively; '#' comment ends the arguments");
+	is_int(at_eval("probe = sshd\nkeyword = AllowUsers\nequals = alice bob"), VERDICT_PASS,
+	       "AllowUsers accumulates");
+	is_int(at_eval("probe = sshd\nkeyword = PasswordAuthentication\nequals = yes"), VERDICT_PASS,
+	       "Match block ignored: the default applies");
+	ok(at_observed_has("(default)") && at_observed_has("Match block at /etc/ssh/sshd_config:11"),
+	   "observed notes the default and the Match override");
+	is_int(at_eval("probe = sshd\nkeyword = X11Forwarding\nequals = no"), VERDICT_PASS,
+	       "X11Forwarding default no despite Match");
+	is_int(at_eval("probe = sshd\nkeyword = ClientAliveInterval\nmin = 1\nmax = 900"), VERDICT_FAIL,
+	       "default ClientAliveInterval 0 fails min 1");
+	is_int(at_eval("probe = sshd\nkeyword = MaxStartups\nfield = 3\nmax = 60"), VERDICT_FAIL,
+	       "default MaxStartups 10:30:100, field 3 = 100");
+	is_int(at_eval("probe = sshd\nkeyword = AllowGroups DenyUsers AllowUsers\nset = yes"), VERDICT_PASS,
+	       "set = yes: any of several keywords");
+	is_int(at_eval("probe = sshd\nkeyword = AllowGroups DenyUsers\nset = yes"), VERDICT_FAIL,
+	       "set = yes: none set");
+	is_int(at_eval("probe = sshd\nkeyword = ChallengeResponseAuthentication\nequals = no"), VERDICT_FAIL,
+	       "alias of KbdInteractiveAuthentication, default yes");
+}
+
+static void test_match_all_and_algorithms(void)
+{
+	at_remove("/etc/ssh");
+	at_write(CFG, "Match all\nPermitEmptyPasswords yes\nMatch Address 10.0.0.0/8\nIgnoreRhosts no\n"
+		      "Match all\nCiphers +3des-cbc\nMACs -hmac-sha1*,umac-64*\n");
+	is_int(at_eval("probe = sshd\nkeyword = PermitEmptyPasswords\nequals = no"), VERDICT_FAIL,
+	       "Match all applies globally");
+	is_int(at_eval("probe = sshd\nkeyword = IgnoreRhosts\nequals = yes"), VERDICT_PASS,
+	       "Match Address not applied");
+	is_int(at_eval("probe = sshd\nkeyword = Ciphers\nforbid = 3des-cbc aes128-cbc"), VERDICT_FAIL,
+	       "'+' appends a weak cipher to the default");
+	ok(at_observed_has("enabled: 3des-cbc"), "forbidden cipher named");
+	is_int(at_eval("probe = sshd\nkeyword = MACs\nforbid = hmac-sha1 hmac-sha1-etm@openssh.com umac-64@openssh.com"),
+	       VERDICT_PASS, "'-' with wildcards removes from the default");
+	is_int(at_eval("probe = sshd\nkeyword = KexAlgorithms\nforbid = diffie-hellman-group1-sha1"), VERDICT_PASS,
+	       "default kex has no group1");
+	at_write(CFG, "KexAlgorithms ^diffie-hellman-group14-sha1\n");
+	is_int(at_eval("probe = sshd\nkeyword = KexAlgorithms\nforbid = diffie-hellman-group14-sha1"), VERDICT_FAIL,
+	       "'^' prepends");
+}
+
+static void test_errors(void)
+{
+	at_write(CFG, "Banner \"/etc/issue\n");
+	is_int(at_eval("probe = sshd\nkeyword = Banner\nequals = none"), VERDICT_ERROR,
+	       "unterminated quote: sshd would refuse");
+	at_write(CFG, "PermitRootLogin\n");
+	is_int(at_eval("probe = sshd\nkeyword = PermitRootLogin\nequals = no"), VERDICT_ERROR,
+	       "keyword without argument");
+	at_write(CFG, "Include loop.conf\n");
+	at_write("/etc/ssh/loop.conf", "Include loop.conf\n");
+	is_int(at_eval("probe = sshd\nkeyword = PermitRootLogin\nequals = no"), VERDICT_ERROR,
+	       "recursive Include stops at the depth limit");
+	at_remove("/etc/ssh");
+	is_int(at_eval("probe = sshd\nkeyword = PermitRootLogin\nequals = no"), VERDICT_NOT_APPLICABLE,
+	       "no sshd_config: not applicable");
+}
+
+static void test_parser_direct(void)
+{
+	struct sshd_config cfg = {};
+	const char *text = "  Port 22\nPort=2222\nSubsystem sftp internal-sftp\nKey = \"a b\" 'c' d\\ e\n";
+	const struct sshd_entry *e;
+	long long t;
+
+	is_int(sshd_config_parse(&cfg, NULL, "x", text, strlen(text), 0, false), 0, "parse");
+	e = sshd_config_first(&cfg, "key");
+	is_str(e ? e->value : NULL, "a b c d e", "OpenSSH quoting and escapes");
+	e = sshd_config_first(&cfg, "port");
+	ok(e && e->line == 1, "leading blanks ignored");
+	ok(cfg.error == NULL, "no error");
+	is_int(sshd_convtime("1h30m", &t), 0, "convtime");
+	is_int(t, 5400, "1h30m = 5400");
+	ok(sshd_convtime("5x", &t) < 0, "bad unit");
+	for (size_t i = 0; i < cfg.n; i++) {
+		free(cfg.entries[i].keyword);
+		free(cfg.entries[i].value);
+		free(cfg.entries[i].file);
+	}
+	free(cfg.entries);
+	free(cfg.error);
+}
+
+static void test_validate(void)
+{
+	struct check_set set = CHECK_SET_INIT;
+
+	ok(at_load(&set, "probe = sshd\nkeyword = PermitRootLogin\nforbid = x") == -EINVAL &&
+		   strstr(at_diag.msg, "test.conf:8:"),
+	   "forbid only for algorithm lists: %s", at_diag.msg);
+	check_set_done(&set);
+	ok(at_load(&set, "probe = sshd\nkeyword = Permit-Root\nequals = no") == -EINVAL, "bad keyword");
+	check_set_done(&set);
+	ok(at_load(&set, "probe = sshd\nkeyword = A B\nequals = no") == -EINVAL, "several keywords need set");
+	check_set_done(&set);
+}
+
+int main(void)
+{
+	at_init();
+	test_first_wins_case_include();
+	test_match_all_and_algorithms();
+	test_errors();
+	test_parser_direct();
+	test_validate();
+	return tap_done();
+}
