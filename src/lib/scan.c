@@ -1,0 +1,1002 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "attrs.h"
+#include "digest.h"
+#include "scan.h"
+
+/*
+ * Shape: the calling thread walks the selection (readdir + fstatat, never
+ * following symlinks) and records everything that needs no file content
+ * itself.  Regular files whose mask needs the content or the xattrs go
+ * onto a bounded queue; worker threads open, re-check, hash and read the
+ * attributes through that one fd.
+ *
+ * Ownership crosses threads at the queue: a queued item's path is
+ * malloc'ed by the walker, owned by the queue until a worker dequeues it,
+ * and then becomes the record's string block (or is freed).  Records go
+ * into one array under the scan lock.  Problems found by workers are
+ * queued under the same lock and delivered by the walking thread, so the
+ * problem callback never runs concurrently and always on that thread.
+ */
+
+#define QUEUE_CAP 1024u
+/* A waiting walker is woken only when the queue has fallen this low, so
+ * it refills in bursts instead of context-switching once per file. */
+#define QUEUE_LOW (QUEUE_CAP / 2)
+#define PROGRESS_USEC 100000ull
+#define MAX_THREADS 64u
+#define ATTR_NEEDS_FD (ATTR_SHA256 | ATTR_ACL | ATTR_XATTRS | ATTR_CAPS)
+
+struct qitem {
+	char *path;		/* malloc'ed; becomes the record's mem */
+	struct stat st;		/* as the walk saw it */
+	uint32_t mask;
+};
+
+struct problem {
+	struct problem *next;
+	int err;
+	const char *what;	/* static string */
+	char path[];
+};
+
+struct scan;
+
+/* What one thread needs to turn a path into a record. */
+struct recorder {
+	const struct rootfs *root;
+	struct scan *scan;	/* NULL for scan_one() */
+	struct attrs_scratch attrs;
+	struct digest_ctx *digest;	/* created on first use */
+	atomic_bool *noatime_denied;
+	uint64_t bytes_hashed;
+	void (*report)(struct recorder *rc, const char *path, int err, const char *what);
+};
+
+struct scan {
+	const struct selection *sel;
+	const struct scan_options *opt;
+
+	pthread_mutex_t lock;	/* everything below up to "walker only" */
+	pthread_cond_t more;	/* workers: an item was queued, or stop */
+	pthread_cond_t space;	/* walker: an item was taken or finished */
+	struct qitem *q;
+	size_t q_head, q_len;
+	unsigned busy;		/* items being processed by workers */
+	bool walker_waiting;	/* for the queue to fall to QUEUE_LOW, or drain */
+	bool stop;
+	int fatal;		/* first fatal -errno, stops the scan */
+	struct problem *problems, **problems_tail;
+	struct vrecord *recs;
+	size_t n_recs, alloc_recs;
+	uint64_t bytes_hashed;
+
+	/* walker only */
+	uint64_t bytes_total;
+	uint64_t n_problems;
+	unsigned long long next_progress;
+	struct recorder rc;
+	atomic_bool noatime_denied;
+	size_t len;		/* of path */
+	char path[PATH_MAX];
+};
+
+static void recorder_done(struct recorder *rc)
+{
+	attrs_scratch_done(&rc->attrs);
+	digest_ctx_free(rc->digest);
+	rc->digest = NULL;
+}
+
+/* stat fields the mask asks for; the type is always kept. */
+static void fill_stat(struct vrecord *r, const struct stat *st, uint32_t mask)
+{
+	r->type = file_type_from_mode(st->st_mode);
+	r->mask = mask;
+	r->mode = (uint32_t)(st->st_mode & S_IFMT);
+	if (mask & ATTR_MODE)
+		r->mode |= (uint32_t)(st->st_mode & 07777);
+	if (mask & ATTR_UID)
+		r->uid = (uint32_t)st->st_uid;
+	if (mask & ATTR_GID)
+		r->gid = (uint32_t)st->st_gid;
+	if (mask & ATTR_SIZE)
+		r->size = (uint64_t)st->st_size;
+	if (mask & ATTR_INODE)
+		r->ino = (uint64_t)st->st_ino;
+	if (mask & ATTR_MTIME)
+		r->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+	if (mask & ATTR_CTIME)
+		r->ctime_ns = (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec;
+}
+
+/* Assemble an owned record.  path (malloc'ed) is consumed in every case;
+ * link and a are borrowed.  0 or -ENOMEM. */
+static int make_record(struct vrecord *ret, char *path, const struct stat *st, uint32_t mask, const char *link,
+		       const struct file_attrs *a, const uint8_t *sha256)
+{
+	struct vrecord r = { .path = path };
+	int k;
+
+	fill_stat(&r, st, mask);
+	if (sha256) {
+		memcpy(r.sha256, sha256, SHA256_LEN);
+		r.has_sha256 = true;
+	}
+	if (!link && !a->acl && !a->xattrs && !a->caps) {
+		/* The common case: the path allocation is the string block. */
+		r.mem = path;
+		*ret = r;
+		return 0;
+	}
+	r.link = link;
+	r.acl = a->acl;
+	r.xattrs = a->xattrs;
+	r.caps = a->caps;
+	k = vrecord_copy(ret, &r);
+	free(path);
+	return k;
+}
+
+static int open_noatime(struct recorder *rc, int (*opener)(const void *, const char *, int), const void *at,
+			const char *name, int flags)
+{
+	int fd;
+
+	/* O_NOATIME needs ownership or CAP_FOWNER: try it once, then
+	 * stop asking after the first EPERM. */
+	if (!atomic_load_explicit(rc->noatime_denied, memory_order_relaxed)) {
+		fd = opener(at, name, flags | O_NOATIME);
+		if (fd != -EPERM)
+			return fd;
+		atomic_store_explicit(rc->noatime_denied, true, memory_order_relaxed);
+	}
+	return opener(at, name, flags);
+}
+
+static int opener_root(const void *at, const char *path, int flags)
+{
+	return rootfs_openat(at, path, flags);
+}
+
+static int opener_dirfd(const void *at, const char *name, int flags)
+{
+	int fd = openat(*(const int *)at, name, flags | O_CLOEXEC);
+
+	return fd < 0 ? negative_errno() : fd;
+}
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+static bool stat_content_changed(const struct stat *a, const struct stat *b)
+{
+	return a->st_size != b->st_size || a->st_mtim.tv_sec != b->st_mtim.tv_sec ||
+	       a->st_mtim.tv_nsec != b->st_mtim.tv_nsec;
+}
+
+static void report(struct recorder *rc, const char *path, int err, const char *what)
+{
+	if (rc->report)
+		rc->report(rc, path, err, what);
+}
+
+/* Attribute read failures other than out-of-memory are problems, and the
+ * record is kept without them. */
+static int read_attrs_or_report(struct recorder *rc, const char *path, int k)
+{
+	if (k == -ENOMEM)
+		return k;
+	if (k < 0)
+		report(rc, path, k, k == -E2BIG ? "extended attributes too large" : "cannot read extended attributes");
+	return 0;
+}
+
+/* A regular file the walk stat'ed as wst: open it below the root, check it
+ * is still that file, hash it and read its attributes through the fd.
+ * path is consumed.  1 with *ret filled, 0 when there is nothing to record
+ * (vanished), -ENOMEM. */
+static int record_regular(struct recorder *rc, char *path, const struct stat *wst, uint32_t mask,
+			  struct vrecord *ret)
+{
+	_cleanup_close_ int fd = -EBADF;
+	struct file_attrs a = { 0 };
+	uint8_t sha[SHA256_LEN];
+	bool hashed = false;
+	struct stat st;
+	int k;
+
+	fd = open_noatime(rc, opener_root, rc->root, path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+	if (fd == -ENOENT || fd == -ENOTDIR) {
+		report(rc, path, -ENOENT, "vanished during scan");
+		free(path);
+		return 0;
+	}
+	if (fd < 0) {
+		/* ELOOP: replaced by a symlink since the walk saw it. */
+		report(rc, path, fd, fd == -ELOOP ? "changed during scan" : "cannot open");
+		st = *wst;
+		goto record;
+	}
+	if (fstat(fd, &st) < 0) {
+		report(rc, path, negative_errno(), "cannot stat");
+		st = *wst;
+		goto record;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		report(rc, path, -ESTALE, "changed during scan");
+		st = *wst;
+		goto record;
+	}
+	/* Replaced by another regular file (an upgrade's rename): record
+	 * the file that is there now, but say so. */
+	if (!same_file(&st, wst))
+		report(rc, path, -ESTALE, "changed during scan");
+
+	if (mask & ATTR_SHA256) {
+		struct stat after;
+		uint64_t n = 0;
+
+		k = digest_fd(rc->digest, fd, sha, &n);
+		if (k == -ENOMEM) {
+			free(path);
+			return k;
+		}
+		if (k < 0)
+			report(rc, path, k, "cannot read");
+		else {
+			hashed = true;
+			rc->bytes_hashed += n;
+			if (fstat(fd, &after) < 0 || stat_content_changed(&st, &after) ||
+			    n != (uint64_t)after.st_size) {
+				report(rc, path, -ESTALE, "changed while being hashed");
+				if (fstat(fd, &after) == 0)
+					st = after;
+			}
+		}
+	}
+	k = read_attrs_or_report(rc, path, attrs_read_fd(&rc->attrs, fd, false, mask, &a));
+	if (k < 0) {
+		free(path);
+		return k;
+	}
+
+record:
+	k = make_record(ret, path, &st, mask, NULL, &a, hashed ? sha : NULL);
+	file_attrs_done(&a);
+	return k < 0 ? k : 1;
+}
+
+/* Anything but a regular file with content or xattrs to read, at
+ * dirfd/name (already fstatat'ed into *st, which a directory's fstat may
+ * refresh).  For a directory, when ret_fd is not NULL, the directory is
+ * opened and its fd handed back for descending (-EBADF if it could not be
+ * opened).  path is borrowed.  1 with *ret, 0 nothing recorded, -ENOMEM. */
+static int record_other(struct recorder *rc, int dirfd, const char *name, const char *path, struct stat *st,
+			uint32_t mask, int *ret_fd, struct vrecord *ret)
+{
+	_cleanup_close_ int fd = -EBADF;
+	_cleanup_free_ char *copy = NULL;
+	struct file_attrs a = { 0 };
+	char link[PATH_MAX];
+	const char *l = NULL;
+	int k;
+
+	if (ret_fd)
+		*ret_fd = -EBADF;
+
+	if (S_ISLNK(st->st_mode)) {
+		if (mask & ATTR_LINK) {
+			ssize_t n = readlinkat(dirfd, name, link, sizeof(link));
+
+			if (n < 0)
+				report(rc, path, negative_errno(), "cannot read symlink");
+			else if ((size_t)n >= sizeof(link))
+				report(rc, path, -ENAMETOOLONG, "symlink target too long");
+			else {
+				link[n] = '\0';
+				l = link;
+			}
+		}
+		k = read_attrs_or_report(rc, path, attrs_read_at(&rc->attrs, dirfd, name, mask, &a));
+		if (k < 0)
+			return k;
+	} else if (S_ISDIR(st->st_mode) && (ret_fd || (mask & ATTR_NEEDS_FD))) {
+		struct stat now;
+
+		fd = open_noatime(rc, opener_dirfd, &dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NOCTTY);
+		if (fd == -ENOENT) {
+			report(rc, path, fd, "vanished during scan");
+			return 0;
+		}
+		if (fd < 0)
+			report(rc, path, fd, fd == -ENOTDIR || fd == -ELOOP ? "changed during scan" : "cannot open");
+		else if (fstat(fd, &now) < 0) {
+			report(rc, path, negative_errno(), "cannot stat");
+			fd = safe_close(fd);
+		} else {
+			if (!same_file(&now, st))
+				report(rc, path, -ESTALE, "changed during scan");
+			*st = now;
+			k = read_attrs_or_report(rc, path, attrs_read_fd(&rc->attrs, fd, true, mask, &a));
+			if (k < 0)
+				return k;
+		}
+	}
+	/* FIFOs, sockets and devices are never opened: stat only. */
+
+	copy = strdup(path);
+	if (!copy) {
+		file_attrs_done(&a);
+		return -ENOMEM;
+	}
+	k = make_record(ret, TAKE_PTR(copy), st, mask, l, &a, NULL);
+	file_attrs_done(&a);
+	if (k < 0)
+		return k;
+	if (ret_fd)
+		*ret_fd = TAKE_FD(fd);
+	return 1;
+}
+
+/* ---- the scan: queue, workers, records ---- */
+
+static int append_record_locked(struct scan *s, struct vrecord *r)
+{
+	int k = grow_array((void **)&s->recs, &s->alloc_recs, s->n_recs + 1, sizeof(*s->recs));
+
+	if (k < 0) {
+		vrecord_done(r);
+		return k;
+	}
+	s->recs[s->n_recs++] = *r;
+	*r = (struct vrecord){ 0 };
+	return 0;
+}
+
+static void set_fatal_locked(struct scan *s, int err)
+{
+	if (s->fatal == 0)
+		s->fatal = err;
+	pthread_cond_broadcast(&s->space);
+}
+
+static void report_from_worker(struct recorder *rc, const char *path, int err, const char *what)
+{
+	struct scan *s = rc->scan;
+	size_t l = strlen(path);
+	struct problem *p;
+
+	p = malloc(sizeof(*p) + l + 1);
+	pthread_mutex_lock(&s->lock);
+	if (!p)
+		set_fatal_locked(s, -ENOMEM);
+	else {
+		*p = (struct problem){ .err = err, .what = what };
+		memcpy(p->path, path, l + 1);
+		*s->problems_tail = p;
+		s->problems_tail = &p->next;
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
+static void report_from_walker(struct recorder *rc, const char *path, int err, const char *what)
+{
+	struct scan *s = rc->scan;
+
+	s->n_problems++;
+	if (s->opt->problem)
+		s->opt->problem(s->opt->userdata, path, err, what);
+}
+
+static void *worker_main(void *arg)
+{
+	struct recorder *rc = arg;
+	struct scan *s = rc->scan;
+	struct vrecord rec = { 0 };
+	bool have = false;
+
+	pthread_mutex_lock(&s->lock);
+	for (;;) {
+		struct qitem it;
+		int k;
+
+		if (have) {
+			k = append_record_locked(s, &rec);
+			if (k < 0)
+				set_fatal_locked(s, k);
+			have = false;
+		}
+		s->bytes_hashed += rc->bytes_hashed;
+		rc->bytes_hashed = 0;
+
+		while (s->q_len == 0 && !s->stop)
+			pthread_cond_wait(&s->more, &s->lock);
+		if (s->q_len == 0)
+			break;
+		it = s->q[s->q_head];
+		s->q_head = (s->q_head + 1) % QUEUE_CAP;
+		s->q_len--;
+		if (s->fatal) {
+			free(it.path);
+			continue;
+		}
+		s->busy++;
+		if (s->walker_waiting && s->q_len == QUEUE_LOW)
+			pthread_cond_signal(&s->space);
+		pthread_mutex_unlock(&s->lock);
+
+		k = record_regular(rc, it.path, &it.st, it.mask, &rec);
+
+		pthread_mutex_lock(&s->lock);
+		s->busy--;
+		if (k < 0)
+			set_fatal_locked(s, k);
+		have = k > 0;
+		if (s->walker_waiting && s->q_len == 0 && s->busy == 0)
+			pthread_cond_signal(&s->space);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
+
+static void deliver_problems(struct scan *s, struct problem *p)
+{
+	while (p) {
+		struct problem *next = p->next;
+
+		s->n_problems++;
+		if (s->opt->problem)
+			s->opt->problem(s->opt->userdata, p->path, p->err, p->what);
+		free(p);
+		p = next;
+	}
+}
+
+/* Deliver queued problems and, when due (or forced), progress.  Called by
+ * the walker without the lock held. */
+static void tick(struct scan *s, bool force, bool walk_done)
+{
+	unsigned long long now = now_monotonic_usec();
+	struct scan_progress p;
+	struct problem *list;
+
+	if (!force && now < s->next_progress)
+		return;
+	s->next_progress = now + PROGRESS_USEC;
+	pthread_mutex_lock(&s->lock);
+	list = s->problems;
+	s->problems = NULL;
+	s->problems_tail = &s->problems;
+	p = (struct scan_progress){
+		.files = s->n_recs,
+		.bytes_hashed = s->bytes_hashed,
+		.bytes_total = s->bytes_total,
+		.walk_done = walk_done,
+	};
+	pthread_mutex_unlock(&s->lock);
+	deliver_problems(s, list);
+	if (s->opt->progress)
+		s->opt->progress(s->opt->userdata, &p);
+}
+
+/* Wait on s->space (lock held) until woken or the next progress tick is
+ * due, and tick then (with the lock dropped). */
+static void wait_space_locked(struct scan *s, bool walk_done)
+{
+	unsigned long long due = s->next_progress;
+	struct timespec ts = { .tv_sec = (time_t)(due / 1000000), .tv_nsec = (long)(due % 1000000) * 1000 };
+
+	s->walker_waiting = true;
+	(void)pthread_cond_timedwait(&s->space, &s->lock, &ts);
+	s->walker_waiting = false;
+	if (now_monotonic_usec() >= s->next_progress) {
+		pthread_mutex_unlock(&s->lock);
+		tick(s, false, walk_done);
+		pthread_mutex_lock(&s->lock);
+	}
+}
+
+/* Hand a regular file to the workers; waits (ticking progress) while the
+ * queue is full.  it->path is consumed.  0 or the scan's fatal error. */
+static int enqueue(struct scan *s, struct qitem *it)
+{
+	int k;
+
+	pthread_mutex_lock(&s->lock);
+	for (;;) {
+		if (s->fatal) {
+			k = s->fatal;
+			free(it->path);
+			break;
+		}
+		if (s->q_len < QUEUE_CAP) {
+			s->q[(s->q_head + s->q_len) % QUEUE_CAP] = *it;
+			s->q_len++;
+			pthread_cond_signal(&s->more);
+			k = 0;
+			break;
+		}
+		wait_space_locked(s, false);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return k;
+}
+
+static int add_record(struct scan *s, struct vrecord *r)
+{
+	int k;
+
+	pthread_mutex_lock(&s->lock);
+	k = append_record_locked(s, r);
+	pthread_mutex_unlock(&s->lock);
+	return k;
+}
+
+static int walk_dir(struct scan *s, const struct watch_rule *rule, int fd, dev_t dev);
+
+/* Visit s->path, the entry name of directory dirfd.  0 or fatal -errno. */
+static int visit(struct scan *s, const struct watch_rule *rule, int dirfd, const char *name, bool is_start,
+		 dev_t dev)
+{
+	struct vrecord rec;
+	struct stat st;
+	int k, fd = -EBADF;
+
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT) < 0) {
+		k = negative_errno();
+		if (k == -ENOENT && is_start)
+			return 0;
+		report(&s->rc, s->path, k, k == -ENOENT ? "vanished during scan" : "cannot stat");
+		return 0;
+	}
+
+	if (S_ISREG(st.st_mode) && (rule->mask & ATTR_NEEDS_FD)) {
+		struct qitem it = { .path = strndup(s->path, s->len), .st = st, .mask = rule->mask };
+
+		if (!it.path)
+			return -ENOMEM;
+		if (rule->mask & ATTR_SHA256)
+			s->bytes_total += (uint64_t)st.st_size;
+		return enqueue(s, &it);
+	}
+
+	if (S_ISREG(st.st_mode)) {
+		char *p = strndup(s->path, s->len);
+		struct file_attrs none = { 0 };
+
+		if (!p)
+			return -ENOMEM;
+		k = make_record(&rec, p, &st, rule->mask, NULL, &none, NULL);
+		return k < 0 ? k : add_record(s, &rec);
+	}
+
+	bool descend = S_ISDIR(st.st_mode) && rule->recurse &&
+		       (is_start || !s->sel->one_filesystem || st.st_dev == dev);
+	k = record_other(&s->rc, dirfd, name, s->path, &st, rule->mask, descend ? &fd : NULL, &rec);
+	if (k <= 0)
+		return k;
+	k = add_record(s, &rec);
+	if (k < 0) {
+		safe_close(fd);
+		return k;
+	}
+	if (!descend || fd < 0)
+		return 0;
+	/* A start directory fixes the filesystem of its walk. */
+	return walk_dir(s, rule, fd, is_start ? st.st_dev : dev);
+}
+
+/* Walk the entries of the directory open as fd (consumed), s->path. */
+static int walk_dir(struct scan *s, const struct watch_rule *rule, int fd, dev_t dev)
+{
+	size_t base = s->len;
+	struct dirent *de;
+	DIR *d;
+	int k = 0;
+
+	d = fdopendir(fd);
+	if (!d) {
+		k = negative_errno();
+		safe_close(fd);
+		if (k == -ENOMEM)
+			return k;
+		report(&s->rc, s->path, k, "cannot read directory");
+		return 0;
+	}
+	for (;;) {
+		size_t nl;
+
+		errno = 0;
+		de = readdir(d);
+		if (!de) {
+			if (errno != 0)
+				report(&s->rc, s->path, negative_errno(), "cannot read directory");
+			break;
+		}
+		if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+			continue;
+		nl = strlen(de->d_name);
+		size_t sep = base > 1 ? 1 : 0;	/* no "//" below "/" */
+		if (base + sep + nl >= sizeof(s->path)) {
+			report(&s->rc, s->path, -ENAMETOOLONG, "path too long, not scanned");
+			continue;
+		}
+		if (sep)
+			s->path[base] = '/';
+		memcpy(s->path + base + sep, de->d_name, nl + 1);
+		s->len = base + sep + nl;
+
+		if (!selection_is_other_root(s->sel, rule, s->path) &&
+		    !selection_excluded(s->sel, rule, s->path, de->d_name))
+			k = visit(s, rule, dirfd(d), de->d_name, false, dev);
+		s->len = base;
+		s->path[base] = '\0';
+		if (k < 0)
+			break;
+		tick(s, false, false);
+	}
+	closedir(d);
+	return k;
+}
+
+static bool path_is_below(const char *path, const char *parent)
+{
+	size_t l = strlen(parent);
+
+	if (streq(parent, "/"))
+		return path[0] == '/' && path[1] != '\0';
+	return strncmp(path, parent, l) == 0 && path[l] == '/';
+}
+
+/* Open the parent of path (in-root, following the image's own symlinks)
+ * and point *ret_name at the last component ("." for "/"). */
+static int open_parent(const struct rootfs *root, const char *path, const char **ret_name)
+{
+	const char *slash = strrchr(path, '/');
+	char parent[PATH_MAX];
+	size_t l;
+	int fd;
+
+	if (!slash || streq(path, "/")) {
+		fd = rootfs_openat(root, "/", O_PATH | O_DIRECTORY);
+		*ret_name = ".";
+		return fd;
+	}
+	l = slash == path ? 1 : (size_t)(slash - path);
+	if (l >= sizeof(parent))
+		return -ENAMETOOLONG;
+	memcpy(parent, path, l);
+	parent[l] = '\0';
+	fd = rootfs_openat(root, parent, O_PATH | O_DIRECTORY);
+	if (fd < 0)
+		return fd;
+	*ret_name = slash + 1;
+	return fd;
+}
+
+static int walk_start(struct scan *s, const struct watch_rule *rule, const char *path)
+{
+	_cleanup_close_ int pfd = -EBADF;
+	const char *name;
+	size_t l = strlen(path);
+
+	if (l >= sizeof(s->path))
+		return 0;
+	pfd = open_parent(s->opt->root, path, &name);
+	if (pfd == -ENOENT || pfd == -ENOTDIR)
+		return 0;
+	if (pfd < 0) {
+		if (pfd == -ENOMEM)
+			return pfd;
+		report(&s->rc, path, pfd, "cannot open parent directory");
+		return 0;
+	}
+	memcpy(s->path, path, l + 1);
+	s->len = l;
+	return visit(s, rule, pfd, name, true, 0);
+}
+
+/* A limit path is scanned only if neither it nor a directory between its
+ * rule's root and it is excluded. */
+static bool limit_excluded(const struct selection *sel, const struct watch_rule *rule, const char *path)
+{
+	char buf[PATH_MAX];
+	size_t start = streq(rule->path, "/") ? 0 : strlen(rule->path);
+
+	if (strlen(path) >= sizeof(buf))
+		return true;
+	strcpy(buf, path);
+	for (size_t i = start + 1; ; i++) {
+		if (buf[i] == '/' || buf[i] == '\0') {
+			char c = buf[i];
+			const char *name;
+
+			buf[i] = '\0';
+			name = strrchr(buf, '/') + 1;
+			if (selection_excluded(sel, rule, buf, name))
+				return true;
+			buf[i] = c;
+			if (!c)
+				break;
+		}
+	}
+	return false;
+}
+
+static int walk_limits(struct scan *s, struct diag *d)
+{
+	const struct scan_options *opt = s->opt;
+	int k;
+
+	for (size_t i = 0; i < opt->n_limit; i++) {
+		_cleanup_free_ char *norm = NULL;
+		const struct watch_rule *rule;
+
+		k = path_normalize(opt->limit[i], &norm);
+		if (k < 0)
+			return diag_set(d, k, "%s: not an absolute path", opt->limit[i]);
+		rule = selection_rule_for(s->sel, norm);
+		if (!rule)
+			return diag_set(d, -ENOENT, "%s is not in the baseline's selection", norm);
+	}
+	for (size_t i = 0; i < opt->n_limit; i++) {
+		_cleanup_free_ char *norm = NULL;
+		const struct watch_rule *rule;
+
+		k = path_normalize(opt->limit[i], &norm);
+		if (k < 0)
+			return k;
+		rule = selection_rule_for(s->sel, norm);
+		if (!streq(rule->path, norm) && limit_excluded(s->sel, rule, norm))
+			continue;
+		k = walk_start(s, rule, norm);
+		if (k < 0)
+			return k;
+		/* Deeper rules are roots of their own walks. */
+		for (size_t j = 0; j < s->sel->n_rules && rule->recurse; j++) {
+			const struct watch_rule *sub = &s->sel->rules[j];
+
+			if (sub != rule && path_is_below(sub->path, norm)) {
+				k = walk_start(s, sub, sub->path);
+				if (k < 0)
+					return k;
+			}
+		}
+	}
+	return 0;
+}
+
+static int rec_cmp(const void *a, const void *b)
+{
+	return path_compare(((const struct vrecord *)a)->path, ((const struct vrecord *)b)->path);
+}
+
+static void sort_unique(struct scan_result *res)
+{
+	size_t o = 0;
+
+	if (res->n > 1)
+		qsort(res->recs, res->n, sizeof(*res->recs), rec_cmp);
+	for (size_t i = 0; i < res->n; i++) {
+		if (o > 0 && streq(res->recs[o - 1].path, res->recs[i].path)) {
+			vrecord_done(&res->recs[i]);
+			continue;
+		}
+		if (o != i)
+			res->recs[o] = res->recs[i];
+		o++;
+	}
+	res->n = o;
+}
+
+static unsigned thread_count(const struct scan_options *opt)
+{
+	long n = opt->threads;
+
+	if (n == 0)
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		n = 1;
+	return (unsigned)MIN(n, (long)MAX_THREADS);
+}
+
+static int start_workers(struct scan *s, struct recorder *w, pthread_t *tids, unsigned n, unsigned *ret_started)
+{
+	sigset_t all, old;
+	unsigned i;
+	int k = 0;
+
+	/* Workers inherit a full signal mask: signals are the caller's
+	 * business and land on the walking thread. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	for (i = 0; i < n; i++) {
+		w[i] = (struct recorder){ .root = s->opt->root, .scan = s, .noatime_denied = &s->noatime_denied,
+					  .report = report_from_worker };
+		k = digest_ctx_new(&w[i].digest);
+		if (k < 0)
+			break;
+		k = -pthread_create(&tids[i], NULL, worker_main, &w[i]);
+		if (k < 0) {
+			recorder_done(&w[i]);
+			break;
+		}
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	*ret_started = i;
+	return i > 0 ? 0 : k;
+}
+
+/* Wait for the queue to drain (ticking progress), then stop and join. */
+static void stop_workers(struct scan *s, struct recorder *w, pthread_t *tids, unsigned n)
+{
+	pthread_mutex_lock(&s->lock);
+	while ((s->q_len > 0 || s->busy > 0) && !s->fatal)
+		wait_space_locked(s, true);
+	s->stop = true;
+	pthread_cond_broadcast(&s->more);
+	pthread_mutex_unlock(&s->lock);
+	for (unsigned i = 0; i < n; i++) {
+		pthread_join(tids[i], NULL);
+		recorder_done(&w[i]);
+	}
+}
+
+static int scan_init(struct scan *s)
+{
+	pthread_condattr_t ca;
+
+	s->q = calloc(QUEUE_CAP, sizeof(*s->q));
+	if (!s->q)
+		return -ENOMEM;
+	s->problems_tail = &s->problems;
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->more, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&s->space, &ca);
+	pthread_condattr_destroy(&ca);
+	return 0;
+}
+
+static void scan_fini(struct scan *s)
+{
+	for (size_t i = 0; i < s->q_len; i++)
+		free(s->q[(s->q_head + i) % QUEUE_CAP].path);
+	free(s->q);
+	while (s->problems) {
+		struct problem *p = s->problems;
+
+		s->problems = p->next;
+		free(p);
+	}
+	vrecord_array_free(s->recs, s->n_recs);
+	recorder_done(&s->rc);
+	pthread_cond_destroy(&s->more);
+	pthread_cond_destroy(&s->space);
+	pthread_mutex_destroy(&s->lock);
+}
+
+int scan_run(const struct selection *sel, const struct scan_options *opt, struct scan_result *ret, struct diag *d)
+{
+	unsigned long long t0 = now_monotonic_usec();
+	_cleanup_free_ struct recorder *w = NULL;
+	_cleanup_free_ pthread_t *tids = NULL;
+	struct scan *s;
+	unsigned n = thread_count(opt), started = 0;
+	int k;
+
+	if (!opt->root)
+		return diag_set(d, -EINVAL, "no root to scan");
+	/* The walker's state holds a PATH_MAX buffer: keep it off the stack. */
+	s = calloc(1, sizeof(*s));
+	w = calloc(n, sizeof(*w));
+	tids = calloc(n, sizeof(*tids));
+	if (!s || !w || !tids) {
+		free(s);
+		return -ENOMEM;
+	}
+	s->sel = sel;
+	s->opt = opt;
+	s->rc = (struct recorder){ .root = opt->root, .scan = s, .noatime_denied = &s->noatime_denied,
+				   .report = report_from_walker };
+	k = scan_init(s);
+	if (k < 0) {
+		free(s->q);
+		free(s);
+		return k;
+	}
+
+	k = start_workers(s, w, tids, n, &started);
+	if (k < 0) {
+		diag_set(d, k, "cannot start scan threads: %s", strerror(-k));
+		goto out;
+	}
+	s->next_progress = t0 + PROGRESS_USEC;
+	if (opt->limit)
+		k = walk_limits(s, d);
+	else
+		for (size_t i = 0; i < sel->n_rules && k >= 0; i++)
+			k = walk_start(s, &sel->rules[i], sel->rules[i].path);
+	stop_workers(s, w, tids, started);
+	if (k >= 0 && s->fatal)
+		k = s->fatal;
+	if (k < 0) {
+		if (diag_empty(d))
+			diag_set(d, k, "scan failed: %s", strerror(-k));
+		goto out;
+	}
+	tick(s, true, true);
+
+	*ret = (struct scan_result){ .recs = TAKE_PTR(s->recs), .n = s->n_recs };
+	s->n_recs = 0;
+	sort_unique(ret);
+	ret->stats = (struct scan_stats){
+		.files = ret->n,
+		.bytes_hashed = s->bytes_hashed,
+		.problems = s->n_problems,
+		.usec = now_monotonic_usec() - t0,
+	};
+	k = 0;
+out:
+	scan_fini(s);
+	free(s);
+	return k;
+}
+
+void scan_result_free(struct scan_result *r)
+{
+	if (!r)
+		return;
+	vrecord_array_free(r->recs, r->n);
+	*r = (struct scan_result){ 0 };
+}
+
+int scan_one(const struct rootfs *root, const char *path, uint32_t mask, struct vrecord *ret)
+{
+	_cleanup_free_ char *norm = NULL;
+	_cleanup_close_ int pfd = -EBADF;
+	atomic_bool noatime_denied = false;
+	struct recorder rc = { .root = root, .noatime_denied = &noatime_denied };
+	struct vrecord rec;
+	const char *name;
+	struct stat st;
+	int k;
+
+	k = path_normalize(path, &norm);
+	if (k < 0)
+		return k;
+	pfd = open_parent(root, norm, &name);
+	if (pfd < 0)
+		return pfd == -ENOTDIR ? -ENOENT : pfd;
+	if (fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT) < 0)
+		return negative_errno();
+
+	if (S_ISREG(st.st_mode) && (mask & ATTR_NEEDS_FD)) {
+		if (mask & ATTR_SHA256) {
+			k = digest_ctx_new(&rc.digest);
+			if (k < 0)
+				return k;
+		}
+		k = record_regular(&rc, TAKE_PTR(norm), &st, mask, &rec);
+	} else
+		k = record_other(&rc, pfd, name, norm, &st, mask, NULL, &rec);
+	recorder_done(&rc);
+	if (k < 0)
+		return k;
+	if (k == 0)
+		return -ENOENT;
+	*ret = rec;
+	return 0;
+}
