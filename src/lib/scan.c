@@ -764,7 +764,7 @@ static int walk_limits(struct scan *s, struct diag *d)
 		if (k < 0)
 			return k;
 		/* Deeper rules are roots of their own walks. */
-		for (size_t j = 0; j < s->sel->n_rules && rule->recurse; j++) {
+		for (size_t j = 0; j < s->sel->n_rules; j++) {
 			const struct watch_rule *sub = &s->sel->rules[j];
 
 			if (sub != rule && path_is_below(sub->path, norm)) {
