@@ -25,7 +25,8 @@
  *
  * The FIRST line of the type and module (in include-expanded order)
  * decides.  Its options are read left to right, the last occurrence of
- * a name winning ("flag" alone has the empty value).  An option that is
+ * a name winning ("flag" alone has the empty value); "option = a|b"
+ * accepts either name on the line (the last one written wins).  An option that is
  * not on the line comes from the module's own configuration, which the
  * PAM line overrides (both modules parse their arguments after the file):
  *  - pam_pwquality: /etc/security/pwquality.conf.d/ *.conf in ASCII order,
@@ -323,17 +324,29 @@ static int walk_file(struct pam_walk *w, const char *path, const char *type_filt
 	return 0;
 }
 
-/* The value of option on a line: last occurrence; "" for a flag. */
-static const char *line_option(const struct pam_line *pl, const char *option)
+/* The value of option on a line: last occurrence; "" for a flag.  option
+ * may list alternatives "yescrypt|sha512": the last argument naming any
+ * of them wins (pam_unix lets a later hash option override an earlier
+ * one).  *ret_arg (optional) is the whole argument as written. */
+static const char *line_option(const struct pam_line *pl, const char *option, const char **ret_arg)
 {
 	const char *v = NULL;
-	size_t n = strlen(option);
 
 	for (size_t i = 0; i < pl->n_args; i++) {
 		const char *a = pl->args[i];
 
-		if (strncmp(a, option, n) == 0 && (a[n] == '\0' || a[n] == '='))
-			v = a[n] == '=' ? a + n + 1 : a + n;
+		for (const char *alt = option; *alt;) {
+			size_t n = strcspn(alt, "|");
+
+			if (n > 0 && strncmp(a, alt, n) == 0 && (a[n] == '\0' || a[n] == '=')) {
+				v = a[n] == '=' ? a + n + 1 : a + n;
+				if (ret_arg)
+					*ret_arg = a;
+			}
+			alt += n;
+			if (*alt == '|')
+				alt++;
+		}
 	}
 	return v;
 }
@@ -465,7 +478,7 @@ static int pam_eval(const struct check *c, struct audit_ctx *ctx, struct probe_r
 	_cleanup_free_ char *key = NULL, *shown = NULL, *host = NULL, *expected = NULL;
 	struct pam_walk w = { .root = ctx->root, .type = type };
 	struct conf_value cv = {};
-	const char *value = NULL;
+	const char *value = NULL, *arg = NULL;
 	bool want_present = true;
 	int r;
 
@@ -512,7 +525,7 @@ static int pam_eval(const struct check *c, struct audit_ctx *ctx, struct probe_r
 		const struct pam_line *bad = NULL;
 
 		for (size_t i = 0; i < w.n_lines && !bad; i++)
-			if (line_option(&w.lines[i], option))
+			if (line_option(&w.lines[i], option, NULL))
 				bad = &w.lines[i];
 		if (bad)
 			r = asprintf(&shown, "%s at %s", option, bad->where);
@@ -545,9 +558,9 @@ static int pam_eval(const struct check *c, struct audit_ctx *ctx, struct probe_r
 		goto out;
 	}
 
-	value = line_option(&w.lines[0], option);
+	value = line_option(&w.lines[0], option, &arg);
 	if (value) {
-		r = asprintf(&shown, "%s%s%s (%s)", option, *value ? "=" : "", value, w.lines[0].where);
+		r = asprintf(&shown, "%s (%s)", arg, w.lines[0].where);
 	} else {
 		struct diag d = {};
 		const char *conf = NULL;
@@ -555,7 +568,7 @@ static int pam_eval(const struct check *c, struct audit_ctx *ctx, struct probe_r
 		if (streq(key, "pam_pwquality"))
 			r = pwquality_conf(ctx->root, option, &cv, &d);
 		else if (streq(key, "pam_faillock")) {
-			conf = line_option(&w.lines[0], "conf");
+			conf = line_option(&w.lines[0], "conf", NULL);
 			r = conf_scan(ctx->root, !isempty(conf) ? conf : "/etc/security/faillock.conf", option, &cv, &d);
 		} else
 			r = 0;

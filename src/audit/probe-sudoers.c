@@ -24,6 +24,9 @@
  *	equals/one_of/min/max	(optional, expect.h) compare the value;
  *				without them the setting must be on: present
  *				and not negated.
+ *	negated = no		instead: passes unless the setting is
+ *				negated ("!authenticate"); for settings that
+ *				are on by default.
  *
  * The value is what the files say; built-in defaults are not modelled
  * (sudo 1.9.13 in Debian 12 has use_pty off unless set).  Without
@@ -89,12 +92,19 @@ static int sudoers_validate(const struct check *c, struct diag *d)
 	const char *name = check_arg(c, "defaults");
 
 	for (size_t i = 0; i < c->n_args; i++)
-		if (!streq(c->args[i].key, "defaults") && !expect_is_key(c->args[i].key))
+		if (!streq(c->args[i].key, "defaults") && !streq(c->args[i].key, "negated") &&
+		    !expect_is_key(c->args[i].key))
 			return diag_set(d, -EINVAL, "key '%s': unknown argument of probe sudoers", c->args[i].key);
 	if (!name)
 		return diag_set(d, -EINVAL, "key 'defaults': required");
 	if (!valid_name(name))
 		return diag_set(d, -EINVAL, "key 'defaults': '%s' is not a sudoers Defaults name", name);
+	if (check_arg(c, "negated")) {
+		if (!streq(check_arg(c, "negated"), "no"))
+			return diag_set(d, -EINVAL, "key 'negated': only 'no' is supported");
+		if (expect_present(c) || check_arg(c, "absent_ok"))
+			return diag_set(d, -EINVAL, "key 'negated': cannot be combined with an expectation");
+	}
 	if (check_arg(c, "absent_ok") && !expect_present(c))
 		return diag_set(d, -EINVAL, "key 'absent_ok': needs equals, one_of, min or max");
 	if (expect_present(c))
@@ -441,6 +451,16 @@ static int eval_cached(const struct check *c, struct audit_ctx *ctx, void **slot
 	}
 	if (expect_present(c))
 		return expect_eval_shown(c, last && !last->negated ? last->value : NULL, shown, false, ret);
+	if (check_arg(c, "negated")) {
+		_cleanup_free_ char *exp = NULL;
+
+		if (asprintf(&exp, "not !%s", name) < 0) {
+			exp = NULL;
+			return -ENOMEM;
+		}
+		return probe_result_set(ret, last && last->negated ? VERDICT_FAIL : VERDICT_PASS, shown ?: "(unset)",
+					exp);
+	}
 	return probe_result_set(ret, last && !last->negated ? VERDICT_PASS : VERDICT_FAIL, shown ?: "(unset)",
 				name);
 }

@@ -52,6 +52,12 @@ int main(void)
 	is_int(pam_opt("/etc/pam.d/common-password", "password", "/lib/x86_64-linux-gnu/security/pam_unix.so",
 		       "yescrypt", "equals", "").verdict,
 	       VERDICT_PASS, "module by full path; flag value is empty");
+	res = pt_run(&probe_pam, pt_check("pam", "file", "/etc/pam.d/common-password", "type", "password", "module",
+					  "pam_unix.so", "option", "sha512|yescrypt", NULL));
+	is_int(res.verdict, VERDICT_PASS, "alternatives: either hash option");
+	ok(strncmp(res.observed, "yescrypt (", 10) == 0, "observed names the one found: %s", res.observed);
+	is_int(pam_opt("/etc/pam.d/common-password", "password", "pam_unix.so", "sha512|md5", "equals", "").verdict,
+	       VERDICT_FAIL, "alternatives: neither");
 	is_int(pam_present("/etc/pam.d/common-password", "password", "pam_gnome_keyring.so", "yes"), VERDICT_PASS,
 	       "leading '-' on the type");
 	is_int(pam_present("/etc/pam.d/common-password", "PASSWORD", "pam_deny.so", "yes"), VERDICT_PASS,

@@ -74,6 +74,17 @@ int main(void)
 	is_int(res.verdict, VERDICT_FAIL, "numeric compare");
 	ok(strncmp(res.observed, "passwd_tries=5", 14) == 0, "observed: %s", res.observed);
 
+	/* negated = no: settings that are on by default */
+	pt_write("/etc/sudoers.local", "Defaults:bob !authenticate\n");
+	res = pt_run(&probe_sudoers, pt_check("sudoers", "defaults", "authenticate", "negated", "no", NULL));
+	is_int(res.verdict, VERDICT_PASS, "authenticate unset (default on), bound negation ignored");
+	pt_write("/etc/sudoers.local", "Defaults !authenticate\n");
+	res = pt_run(&probe_sudoers, pt_check("sudoers", "defaults", "authenticate", "negated", "no", NULL));
+	is_int(res.verdict, VERDICT_FAIL, "global !authenticate fails");
+	is_str(res.expected, "not !authenticate", "expected text");
+	res = pt_run(&probe_sudoers, pt_check("sudoers", "defaults", "authenticate", "negated", "yes", NULL));
+	is_int(res.validate, -EINVAL, "negated only takes no");
+
 	/* include loop */
 	pt_write("/etc/sudoers.local", "@include /etc/sudoers.local\n");
 	res = sudo_def("use_pty", NULL);
