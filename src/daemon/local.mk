@@ -44,3 +44,8 @@ tests_unit_test_burst_LDADD = libvigild.a libvigil.a $(VIGIL_LIBS)
 tests_unit_test_logq_SOURCES = tests/unit/test-logq.c
 tests_unit_test_logq_CFLAGS = $(AM_CFLAGS) $(VIGIL_CFLAGS)
 tests_unit_test_logq_LDADD = libvigild.a libvigil.a $(VIGIL_LIBS)
+
+# End to end, as root, with a real journald in a private mount namespace.
+TESTS += tests/integration/daemon-journal.sh tests/integration/daemon-inotify.sh
+EXTRA_DIST += tests/integration/daemon-journal.sh tests/integration/daemon-inotify.sh \
+	tests/integration/daemon-lib.sh

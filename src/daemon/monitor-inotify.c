@@ -71,9 +71,14 @@ static int add_watch(struct in_monitor *im, const char *path)
 			warn_limit(im, im->m.stats.watches + 1);
 		return r;
 	}
-	r = grow_array((void **)&im->paths, &im->alloc, (size_t)wd + 1, sizeof(char *));
-	if (r < 0)
-		return r;
+	if ((size_t)wd >= im->alloc) {
+		size_t old = im->alloc;
+
+		r = grow_array((void **)&im->paths, &im->alloc, (size_t)wd + 1, sizeof(char *));
+		if (r < 0)
+			return r;
+		memset(im->paths + old, 0, (im->alloc - old) * sizeof(char *));	/* grow_array does not */
+	}
 	if (im->paths[wd]) {	/* same directory watched twice: same wd */
 		if (streq(im->paths[wd], path))
 			return 0;

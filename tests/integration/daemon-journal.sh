@@ -1,0 +1,139 @@
+#!/bin/sh
+# vigild end to end: a real journald (in a private mount namespace), a
+# baseline made by 'vigil init', vigild watching a temporary tree, and the
+# journal entries it writes, read back with journalctl -o json.
+# VIGIL_TEST_MONITOR=inotify runs the same test with the inotify backend.
+. "$VIGIL_SRCDIR/tests/integration/daemon-lib.sh"
+daemon_enter_namespace "$@"
+. "$VIGIL_SRCDIR/tests/integration/lib.sh"
+. "$VIGIL_SRCDIR/tests/integration/daemon-lib.sh"
+
+MONITOR=${VIGIL_TEST_MONITOR:-fanotify}
+MID_CREATED=a2db976cd570424bb5055e7fafddde21
+MID_DELETED=ad33c02a7049489aa3c197e09da570a6
+MID_UPDATED=3abc4dafc3ab4306a54ffcc0e8199a23
+MID_ATTRS=dea60c3869e84ba89c12c3124fc7f000
+MID_BURST=a2efc0bb86c64f60960fa4aebebb6bc2
+MID_STARTED=b851393a900046858f12b14cc6dc302a
+MID_RELOADED=452aa11344e74ecd85a3697c320f6cb6
+MID_STOPPED=fb2f32017d1548b99f2511abfb56d878
+
+check "journald started in a private namespace" -- start_journald
+W=$TMP/w
+mkdir -p "$W/d"
+echo one >"$W/a"
+echo two >"$W/b"
+echo three >"$W/d/x"
+echo orig >"$W/e"
+cat >"$TMP/vigil.conf" <<EOC
+[vigil]
+database = $TMP/db
+[daemon]
+monitor = $MONITOR
+debounce = 50ms
+burst_limit = 100
+EOC
+chmod 600 "$TMP/vigil.conf"
+check "baseline created" -- "$VIGIL" init --config "$TMP/vigil.conf" --db "$TMP/db" --force --quiet "$W"
+
+start_vigild --foreground --log-target=journal --config "$TMP/vigil.conf" --db "$TMP/db" --watch "$W" \
+	--state-file "$TMP/state"
+started=$(wait_journal 10 "$(field MESSAGE_ID $MID_STARTED)")
+ok $? "vigild started and said so in the journal"
+contains "$started" "$(field VIGIL_MONITOR "$MONITOR")" "monitor is $MONITOR"
+if ! vigild_alive; then
+	sed 's/^/# vigild: /' "$TMP/vigild.err"
+	ok 1 "vigild keeps running"
+	done_testing
+fi
+
+echo more >>"$W/a"
+chmod 600 "$W/b"
+rm "$W/d/x"
+echo new >"$W/c"
+# An editor's save: write a temporary file, rename it over the original.
+echo edited >"$W/.e.tmp"
+mv "$W/.e.tmp" "$W/e"
+
+e=$(wait_journal 10 "$(field VIGIL_PATH "$W/a")" "$(field VIGIL_ACTION updated)")
+ok $? "content change: updated"
+contains "$e" "$(field MESSAGE_ID $MID_UPDATED)" "updated has its MESSAGE_ID"
+contains "$e" '"VIGIL_SHA256_OLD":"' "updated carries the old digest"
+contains "$e" '"VIGIL_SHA256_NEW":"' "updated carries the new digest"
+contains "$e" '"VIGIL_CHANGED":"sha256 size' "VIGIL_CHANGED names the attributes"
+e=$(wait_journal 10 "$(field VIGIL_PATH "$W/b")" "$(field MESSAGE_ID $MID_ATTRS)")
+ok $? "chmod: attributes_modified"
+contains "$e" '"VIGIL_CHANGED":"mode' "chmod changed the mode"
+e=$(wait_journal 10 "$(field VIGIL_PATH "$W/d/x")" "$(field MESSAGE_ID $MID_DELETED)")
+ok $? "rm: deleted"
+e=$(wait_journal 10 "$(field VIGIL_PATH "$W/c")" "$(field MESSAGE_ID $MID_CREATED)")
+ok $? "new file: created"
+contains "$e" '"PRIORITY":"' "PRIORITY set"
+wait_journal 10 "$(field VIGIL_PATH "$W/e")" >/dev/null
+ok $? "editor save reported"
+
+# Same deviations again (touch, same mode, same content), then a marker:
+# events are verified in order, so once the marker is in, the repeats
+# would be too.
+touch "$W/a"
+chmod 600 "$W/b"
+echo marker >"$W/m1"
+wait_journal 10 "$(field VIGIL_PATH "$W/m1")" >/dev/null
+ok $? "marker 1 seen"
+is "$(count_journal "$(field VIGIL_PATH "$W/e")")" 1 "editor save is exactly one event"
+is "$(count_journal "$(field VIGIL_PATH "$W/e")" "$(field VIGIL_ACTION updated)")" 1 "... and it is 'updated'"
+is "$(count_journal "$W/.e.tmp")" 0 "no event for the editor's temporary file"
+is "$(count_journal "$(field VIGIL_PATH "$W/a")")" 1 "the same deviation is not reported twice"
+is "$(count_journal "$(field VIGIL_PATH "$W/b")")" 1 "same mode again: not reported twice"
+
+# A file name that tries to forge a journal field.
+nl='
+'
+touch "$W/evil${nl}MESSAGE_ID=$MID_STOPPED"
+e=$(wait_journal 10 '"VIGIL_PATH":"'"$W"'/evil\\x0aMESSAGE_ID=')
+ok $? "hostile file name escaped in VIGIL_PATH"
+is "$(count_journal "$(field MESSAGE_ID $MID_STOPPED)")" 0 "hostile name did not forge a MESSAGE_ID"
+
+# Reload with a changed configuration: an exclude takes effect.
+printf 'exclude = *.log\n' >"$TMP/excl"
+sed -i "/^database/r $TMP/excl" "$TMP/vigil.conf"
+kill -HUP "$(vigild_pid)"
+wait_journal 10 "$(field MESSAGE_ID $MID_RELOADED)" >/dev/null
+ok $? "SIGHUP: reloaded event"
+echo x >"$W/ignored.log"
+echo marker >"$W/m2"
+wait_journal 10 "$(field VIGIL_PATH "$W/m2")" >/dev/null
+ok $? "marker 2 seen after reload"
+is "$(count_journal "$W/ignored.log")" 0 "reloaded exclude is in effect"
+vigild_alive
+ok $? "vigild alive after reload"
+
+# A burst: 20,000 creations are summarised, vigild stays up and small.
+mkdir "$W/burst"
+(cd "$W/burst" && seq -f 'f%g' 20000 | xargs touch)
+e=$(wait_journal 60 "$(field MESSAGE_ID $MID_BURST)")
+ok $? "burst summarised"
+contains "$e" '"VIGIL_COUNT":"' "summary has a count"
+contains "$e" '"VIGIL_SAMPLE":"'"$W/burst/f" "summary has a sample of paths"
+sleep 1
+vigild_alive
+ok $? "vigild alive after the burst"
+rss=$(vigild_rss_kb)
+ok $([ "${rss:-999999}" -lt 65536 ] && echo 0 || echo 1) "RSS bounded after the burst (${rss} kB)"
+created=$(count_journal "$(field MESSAGE_ID $MID_CREATED)" "$W/burst/")
+ok $([ "$created" -le 2000 ] && echo 0 || echo 1) "the burst did not flood the journal ($created single events)"
+
+# vigil status reads the state file.
+if "$VIGIL" status --help >/dev/null 2>&1; then
+	s=$("$VIGIL" status --state-file "$TMP/state" --json)
+	contains "$s" "\"monitor\":\"$MONITOR\"" "vigil status --json shows the monitor"
+fi
+
+kill -TERM "$(vigild_pid)"
+wait "$VIGILD_PID"
+is "$?" 0 "clean exit on SIGTERM"
+wait_journal 5 "$(field MESSAGE_ID $MID_STOPPED)" >/dev/null
+ok $? "stopped event"
+VIGILD_PID=
+[ -s "$TMP/vigild.err" ] && sed 's/^/# vigild: /' "$TMP/vigild.err" | head -20
+done_testing
