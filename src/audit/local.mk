@@ -49,3 +49,18 @@ tests_fuzz_fuzz_checks_LDADD = $(AUDIT_TEST_LDADD)
 tests_fuzz_fuzz_sshd_SOURCES = tests/fuzz/fuzz-sshd.c $(FUZZ_DRIVER)
 tests_fuzz_fuzz_sshd_CFLAGS = $(AUDIT_TEST_CFLAGS)
 tests_fuzz_fuzz_sshd_LDADD = $(AUDIT_TEST_LDADD)
+
+TESTS += tests/integration/audit-root.sh
+EXTRA_DIST += tests/integration/audit-root.sh tests/bench/bench-audit.sh
+
+# The shipped rule set.  Other areas add their rule files with
+# "dist_checks_DATA += conf/checks.d/NN-name.conf" in their fragment.
+checksdir = $(datadir)/vigil/checks.d
+dist_checks_DATA = \
+	conf/checks.d/10-filesystem.conf \
+	conf/checks.d/20-kernel.conf \
+	conf/checks.d/30-sysctl.conf \
+	conf/checks.d/40-ssh.conf \
+	conf/checks.d/50-permissions.conf \
+	conf/checks.d/55-logging.conf \
+	conf/checks.d/60-files.conf

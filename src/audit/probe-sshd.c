@@ -296,7 +296,7 @@ static void note_source(struct strbuf *sb, const struct sshd_config *cfg, const 
 	if (!src)
 		strbuf_puts(sb, " (default)");
 	if (m)
-		strbuf_printf(sb, " (a Match block at %s:%u sets '%s')", m->file, m->line, m->value);
+		strbuf_printf(sb, " (a Match block sets '%s' at %s:%u)", m->value, m->file, m->line);
 }
 
 static int eval_set(const struct check *c, const struct sshd_config *cfg, struct probe_result *ret)

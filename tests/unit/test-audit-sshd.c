@@ -37,7 +37,7 @@ static void test_first_wins_case_include(void)
 	       "AllowUsers accumulates");
 	is_int(at_eval("probe = sshd\nkeyword = PasswordAuthentication\nequals = yes"), VERDICT_PASS,
 	       "Match block ignored: the default applies");
-	ok(at_observed_has("(default)") && at_observed_has("Match block at /etc/ssh/sshd_config:11"),
+	ok(at_observed_has("(default)") && at_observed_has("Match block sets 'yes' at /etc/ssh/sshd_config:11"),
 	   "observed notes the default and the Match override");
 	is_int(at_eval("probe = sshd\nkeyword = X11Forwarding\nequals = no"), VERDICT_PASS,
 	       "X11Forwarding default no despite Match");
