@@ -235,23 +235,18 @@ static int read_acl(struct attrs_scratch *s, int fd, bool has_access, bool has_d
 static int read_all(struct attrs_scratch *s, const struct xsrc *x, bool is_dir, uint32_t mask,
 		    struct file_attrs *ret)
 {
-	struct file_attrs a = { 0 };
+	_cleanup_(file_attrs_done) struct file_attrs a = { 0 };
 	bool acl_access = false, acl_default = false;
 	size_t n_sorted = 0;
 	ssize_t len;
 	int r;
 
-	if (!(mask & (ATTR_ACL | ATTR_XATTRS | ATTR_CAPS))) {
-		*ret = a;
+	*ret = (struct file_attrs){ 0 };
+	if (!(mask & (ATTR_ACL | ATTR_XATTRS | ATTR_CAPS)))
 		return 0;
-	}
 	len = list_names(s, x);
-	if (len < 0)
+	if (len <= 0)
 		return (int)len;
-	if (len == 0) {
-		*ret = a;
-		return 0;
-	}
 	/* The kernel NUL-terminates each name; do not rely on it. */
 	if (s->names[len - 1] != '\0')
 		return -EBADMSG;
@@ -268,20 +263,16 @@ static int read_all(struct attrs_scratch *s, const struct xsrc *x, bool is_dir, 
 
 			if (n == -ENODATA)
 				continue;
-			if (n < 0) {
-				r = (int)n;
-				goto fail;
-			}
+			if (n < 0)
+				return (int)n;
 			strbuf_reset(&s->text);
 			attrs_format_caps(s->value, (size_t)n, &s->text);
-			if (strbuf_error(&s->text) < 0 || !(a.caps = strbuf_steal(&s->text))) {
-				r = -ENOMEM;
-				goto fail;
-			}
+			if (strbuf_error(&s->text) < 0 || !(a.caps = strbuf_steal(&s->text)))
+				return -ENOMEM;
 		} else if ((mask & ATTR_XATTRS) && name_is_other(name)) {
 			r = grow_array((void **)&s->sorted, &s->sorted_alloc, n_sorted + 1, sizeof(char *));
 			if (r < 0)
-				goto fail;
+				return r;
 			s->sorted[n_sorted++] = name;
 		}
 	}
@@ -289,7 +280,7 @@ static int read_all(struct attrs_scratch *s, const struct xsrc *x, bool is_dir, 
 	if ((mask & ATTR_ACL) && !x->path && (acl_access || acl_default)) {
 		r = read_acl(s, x->fd, acl_access, acl_default, &a.acl);
 		if (r < 0)
-			goto fail;
+			return r;
 	}
 
 	if (n_sorted > 0) {
@@ -302,36 +293,24 @@ static int read_all(struct attrs_scratch *s, const struct xsrc *x, bool is_dir, 
 
 			if (n == -ENODATA)
 				continue;
-			if (n < 0) {
-				r = (int)n;
-				goto fail;
-			}
-			if (sb->len + strlen(s->sorted[i]) + 2 * (size_t)n + 2 > ATTRS_TEXT_MAX) {
-				r = -E2BIG;
-				goto fail;
-			}
+			if (n < 0)
+				return (int)n;
+			if (sb->len + strlen(s->sorted[i]) + 2 * (size_t)n + 2 > ATTRS_TEXT_MAX)
+				return -E2BIG;
 			if (sb->len > 0)
 				strbuf_putc(sb, '\n');
 			strbuf_puts(sb, s->sorted[i]);
 			strbuf_putc(sb, '=');
 			append_hex(sb, s->value, (size_t)n);
 		}
-		if (strbuf_error(sb) < 0) {
-			r = -ENOMEM;
-			goto fail;
-		}
-		if (sb->len > 0 && !(a.xattrs = strbuf_steal(sb))) {
-			r = -ENOMEM;
-			goto fail;
-		}
+		if (strbuf_error(sb) < 0)
+			return -ENOMEM;
+		if (sb->len > 0 && !(a.xattrs = strbuf_steal(sb)))
+			return -ENOMEM;
 	}
 	*ret = a;
+	a = (struct file_attrs){ 0 };
 	return 0;
-
-fail:
-	file_attrs_done(&a);
-	strbuf_reset(&s->text);
-	return r;
 }
 
 int attrs_read_fd(struct attrs_scratch *s, int fd, bool is_dir, uint32_t mask, struct file_attrs *ret)

@@ -202,48 +202,62 @@ static int read_attrs_or_report(struct recorder *rc, const char *path, int k)
 	return 0;
 }
 
-/* A regular file the walk stat'ed as wst: open it below the root, check it
- * is still that file, hash it and read its attributes through the fd.
- * path is consumed.  1 with *ret filled, 0 when there is nothing to record
- * (vanished), -ENOMEM. */
-static int record_regular(struct recorder *rc, char *path, const struct stat *wst, uint32_t mask,
-			  struct vrecord *ret)
+/* Open the regular file the walk stat'ed as wst below the root and check
+ * it still is a regular file.  Returns the fd and its fstat in *ret_st, or
+ * -errno after reporting the problem (-ENOENT: it vanished). */
+static int open_regular(struct recorder *rc, const char *path, const struct stat *wst, struct stat *ret_st)
 {
 	_cleanup_close_ int fd = -EBADF;
-	struct file_attrs a = { 0 };
-	uint8_t sha[SHA256_LEN];
-	bool hashed = false;
 	struct stat st;
 	int k;
 
 	fd = open_noatime(rc, opener_root, rc->root, path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
 	if (fd == -ENOENT || fd == -ENOTDIR) {
 		report(rc, path, -ENOENT, "vanished during scan");
-		free(path);
-		return 0;
+		return -ENOENT;
 	}
 	if (fd < 0) {
 		/* ELOOP: replaced by a symlink since the walk saw it. */
 		report(rc, path, fd, fd == -ELOOP ? "changed during scan" : "cannot open");
-		st = *wst;
-		goto record;
+		return fd;
 	}
 	if (fstat(fd, &st) < 0) {
-		report(rc, path, negative_errno(), "cannot stat");
-		st = *wst;
-		goto record;
+		k = negative_errno();
+		report(rc, path, k, "cannot stat");
+		return k;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		report(rc, path, -ESTALE, "changed during scan");
-		st = *wst;
-		goto record;
+		return -ESTALE;
 	}
 	/* Replaced by another regular file (an upgrade's rename): record
 	 * the file that is there now, but say so. */
 	if (!same_file(&st, wst))
 		report(rc, path, -ESTALE, "changed during scan");
+	*ret_st = st;
+	return TAKE_FD(fd);
+}
 
-	if (mask & ATTR_SHA256) {
+/* A regular file the walk stat'ed as wst: open it, hash it and read its
+ * attributes through that one fd.  If it cannot be opened, the walk's stat
+ * is recorded.  path is consumed.  1 with *ret filled, 0 when there is
+ * nothing to record (vanished), -ENOMEM. */
+static int record_regular(struct recorder *rc, char *path, const struct stat *wst, uint32_t mask,
+			  struct vrecord *ret)
+{
+	_cleanup_(file_attrs_done) struct file_attrs a = { 0 };
+	_cleanup_close_ int fd = -EBADF;
+	uint8_t sha[SHA256_LEN];
+	bool hashed = false;
+	struct stat st = *wst;
+	int k;
+
+	fd = open_regular(rc, path, wst, &st);
+	if (fd == -ENOENT) {
+		free(path);
+		return 0;
+	}
+	if (fd >= 0 && (mask & ATTR_SHA256)) {
 		struct stat after;
 		uint64_t n = 0;
 
@@ -257,6 +271,8 @@ static int record_regular(struct recorder *rc, char *path, const struct stat *ws
 		else {
 			hashed = true;
 			rc->bytes_hashed += n;
+			/* Keep the digest with the newest stat, but say the
+			 * two may not belong together. */
 			if (fstat(fd, &after) < 0 || stat_content_changed(&st, &after) ||
 			    n != (uint64_t)after.st_size) {
 				report(rc, path, -ESTALE, "changed while being hashed");
@@ -265,15 +281,14 @@ static int record_regular(struct recorder *rc, char *path, const struct stat *ws
 			}
 		}
 	}
-	k = read_attrs_or_report(rc, path, attrs_read_fd(&rc->attrs, fd, false, mask, &a));
-	if (k < 0) {
-		free(path);
-		return k;
+	if (fd >= 0) {
+		k = read_attrs_or_report(rc, path, attrs_read_fd(&rc->attrs, fd, false, mask, &a));
+		if (k < 0) {
+			free(path);
+			return k;
+		}
 	}
-
-record:
 	k = make_record(ret, path, &st, mask, NULL, &a, hashed ? sha : NULL);
-	file_attrs_done(&a);
 	return k < 0 ? k : 1;
 }
 
@@ -285,9 +300,9 @@ record:
 static int record_other(struct recorder *rc, int dirfd, const char *name, const char *path, struct stat *st,
 			uint32_t mask, int *ret_fd, struct vrecord *ret)
 {
+	_cleanup_(file_attrs_done) struct file_attrs a = { 0 };
 	_cleanup_close_ int fd = -EBADF;
 	_cleanup_free_ char *copy = NULL;
-	struct file_attrs a = { 0 };
 	char link[PATH_MAX];
 	const char *l = NULL;
 	int k;
@@ -336,12 +351,9 @@ static int record_other(struct recorder *rc, int dirfd, const char *name, const 
 	/* FIFOs, sockets and devices are never opened: stat only. */
 
 	copy = strdup(path);
-	if (!copy) {
-		file_attrs_done(&a);
+	if (!copy)
 		return -ENOMEM;
-	}
 	k = make_record(ret, TAKE_PTR(copy), st, mask, l, &a, NULL);
-	file_attrs_done(&a);
 	if (k < 0)
 		return k;
 	if (ret_fd)
@@ -853,13 +865,25 @@ static void stop_workers(struct scan *s, struct recorder *w, pthread_t *tids, un
 	}
 }
 
-static int scan_init(struct scan *s)
+/* Allocate and initialise the shared state; the walker's PATH_MAX buffer
+ * lives here, off the stack. */
+static int scan_new(const struct selection *sel, const struct scan_options *opt, struct scan **ret)
 {
 	pthread_condattr_t ca;
+	struct scan *s;
 
-	s->q = calloc(QUEUE_CAP, sizeof(*s->q));
-	if (!s->q)
+	s = calloc(1, sizeof(*s));
+	if (!s)
 		return -ENOMEM;
+	s->q = calloc(QUEUE_CAP, sizeof(*s->q));
+	if (!s->q) {
+		free(s);
+		return -ENOMEM;
+	}
+	s->sel = sel;
+	s->opt = opt;
+	s->rc = (struct recorder){ .root = opt->root, .scan = s, .noatime_denied = &s->noatime_denied,
+				   .report = report_from_walker };
 	s->problems_tail = &s->problems;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->more, NULL);
@@ -867,11 +891,15 @@ static int scan_init(struct scan *s)
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&s->space, &ca);
 	pthread_condattr_destroy(&ca);
+	*ret = s;
 	return 0;
 }
 
-static void scan_fini(struct scan *s)
+/* Only once no worker runs. */
+static void scan_free(struct scan *s)
 {
+	if (!s)
+		return;
 	for (size_t i = 0; i < s->q_len; i++)
 		free(s->q[(s->q_head + i) % QUEUE_CAP].path);
 	free(s->q);
@@ -886,43 +914,37 @@ static void scan_fini(struct scan *s)
 	pthread_cond_destroy(&s->more);
 	pthread_cond_destroy(&s->space);
 	pthread_mutex_destroy(&s->lock);
+	free(s);
+}
+
+static void scan_freep(struct scan **s)
+{
+	scan_free(*s);
 }
 
 int scan_run(const struct selection *sel, const struct scan_options *opt, struct scan_result *ret, struct diag *d)
 {
 	unsigned long long t0 = now_monotonic_usec();
+	_cleanup_(scan_freep) struct scan *s = NULL;
 	_cleanup_free_ struct recorder *w = NULL;
 	_cleanup_free_ pthread_t *tids = NULL;
-	struct scan *s;
 	unsigned n = thread_count(opt), started = 0;
+	struct scan_result res;
 	int k;
 
 	if (!opt->root)
 		return diag_set(d, -EINVAL, "no root to scan");
-	/* The walker's state holds a PATH_MAX buffer: keep it off the stack. */
-	s = calloc(1, sizeof(*s));
+	k = scan_new(sel, opt, &s);
+	if (k < 0)
+		return diag_set(d, k, "out of memory");
 	w = calloc(n, sizeof(*w));
 	tids = calloc(n, sizeof(*tids));
-	if (!s || !w || !tids) {
-		free(s);
-		return -ENOMEM;
-	}
-	s->sel = sel;
-	s->opt = opt;
-	s->rc = (struct recorder){ .root = opt->root, .scan = s, .noatime_denied = &s->noatime_denied,
-				   .report = report_from_walker };
-	k = scan_init(s);
-	if (k < 0) {
-		free(s->q);
-		free(s);
-		return k;
-	}
+	if (!w || !tids)
+		return diag_set(d, -ENOMEM, "out of memory");
 
 	k = start_workers(s, w, tids, n, &started);
-	if (k < 0) {
-		diag_set(d, k, "cannot start scan threads: %s", strerror(-k));
-		goto out;
-	}
+	if (k < 0)
+		return diag_set(d, k, "cannot start scan threads: %s", strerror(-k));
 	s->next_progress = t0 + PROGRESS_USEC;
 	if (opt->limit)
 		k = walk_limits(s, d);
@@ -932,27 +954,21 @@ int scan_run(const struct selection *sel, const struct scan_options *opt, struct
 	stop_workers(s, w, tids, started);
 	if (k >= 0 && s->fatal)
 		k = s->fatal;
-	if (k < 0) {
-		if (diag_empty(d))
-			diag_set(d, k, "scan failed: %s", strerror(-k));
-		goto out;
-	}
+	if (k < 0)
+		return diag_empty(d) ? diag_set(d, k, "scan failed: %s", strerror(-k)) : k;
 	tick(s, true, true);
 
-	*ret = (struct scan_result){ .recs = TAKE_PTR(s->recs), .n = s->n_recs };
+	res = (struct scan_result){ .recs = TAKE_PTR(s->recs), .n = s->n_recs };
 	s->n_recs = 0;
-	sort_unique(ret);
-	ret->stats = (struct scan_stats){
-		.files = ret->n,
+	sort_unique(&res);
+	res.stats = (struct scan_stats){
+		.files = res.n,
 		.bytes_hashed = s->bytes_hashed,
 		.problems = s->n_problems,
 		.usec = now_monotonic_usec() - t0,
 	};
-	k = 0;
-out:
-	scan_fini(s);
-	free(s);
-	return k;
+	*ret = res;
+	return 0;
 }
 
 void scan_result_free(struct scan_result *r)

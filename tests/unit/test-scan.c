@@ -128,6 +128,15 @@ static bool same_records(const struct scan_result *a, const struct scan_result *
 }
 
 static char problems[512 * 1024];
+static unsigned n_progress;
+static struct scan_progress last_progress;
+
+static void on_progress(void *userdata, const struct scan_progress *p)
+{
+	(void)userdata;
+	n_progress++;
+	last_progress = *p;
+}
 static unsigned n_problems;
 
 static void on_problem(void *userdata, const char *path, int err, const char *what)
@@ -182,9 +191,10 @@ static int run(const struct selection *sel, const struct rootfs *rf, unsigned th
 	       size_t n_limit, struct scan_result *res, struct diag *d)
 {
 	struct scan_options o = { .root = rf, .threads = threads, .limit = limit, .n_limit = n_limit,
-				  .problem = on_problem };
+				  .problem = on_problem, .progress = on_progress };
 
 	problems[0] = '\0';
+	n_progress = 0;
 	n_problems = 0;
 	diag_clear(d);
 	return scan_run(sel, &o, res, d);
@@ -197,7 +207,7 @@ static void test_tree(void)
 	struct rootfs rf;
 	struct diag d = { { 0 } };
 	const struct vrecord *r, *h;
-	bool have_caps = false, have_acl = false;
+	bool have_caps = false, have_acl = false, have_link_xattr;
 	acl_t acl;
 	int k;
 
@@ -248,7 +258,13 @@ static void test_tree(void)
 	have_acl = have_acl && acl && acl_set_file(host("/data/dacl"), ACL_TYPE_DEFAULT, acl) == 0;
 	acl_free(acl);
 	ok(have_acl, "set ACLs with libacl");
-	ok(setxattr(host("/data/xattr"), "user.test", "v\001", 2, 0) == 0, "set user.test xattr");
+	ok(setxattr(host("/data/xattr"), "user.test", "v\001", 2, 0) == 0 &&
+		   setxattr(host("/data/xattr"), "user.a", "", 0, 0) == 0,
+	   "set user.* xattrs");
+	/* trusted.* is the namespace that can sit on a symlink (root only) */
+	have_link_xattr = lsetxattr(host("/data/link"), "trusted.t", "L", 1, 0) == 0;
+	if (!have_link_xattr)
+		diag("lsetxattr trusted.t: %m (skipping the symlink xattr test)");
 	{
 		/* struct vfs_cap_data revision 2, effective, cap_net_bind_service (10). */
 		uint32_t v[5] = { htole32(VFS_CAP_REVISION_2 | VFS_CAP_FLAGS_EFFECTIVE), htole32(1u << 10), 0, 0, 0 };
@@ -278,6 +294,9 @@ static void test_tree(void)
 		diag("problems:\n%s", problems);
 	is_int(n_problems, 0, "no problems on a quiet tree");
 	ok(sorted_unique(&res), "records sorted by path_compare, unique");
+	ok(n_progress >= 1 && last_progress.walk_done && last_progress.files == res.n &&
+		   last_progress.bytes_hashed == last_progress.bytes_total && last_progress.bytes_hashed > 0,
+	   "final progress report");
 	is_int(res.stats.files, res.n, "stats.files");
 
 	r = find(&res, "/data/file");
@@ -317,7 +336,11 @@ static void test_tree(void)
 	       "default:user::rwx,default:user:4321:rwx,default:group::r-x,default:mask::rwx,default:other::---",
 	       "default ACL text");
 	r = find(&res, "/data/xattr");
-	is_str(r ? r->xattrs : NULL, "user.test=7601", "user xattr as name=hex");
+	is_str(r ? r->xattrs : NULL, "user.a=\nuser.test=7601", "user xattrs as name=hex lines sorted by name");
+	if (have_link_xattr) {
+		r = find(&res, "/data/link");
+		is_str(r ? r->xattrs : NULL, "trusted.t=4c", "symlink xattrs read without following it");
+	}
 	if (have_caps) {
 		r = find(&res, "/data/cap");
 		is_str(r ? r->caps : NULL, "v2 effective permitted=0x0000000000000400 inheritable=0x0", "capabilities decoded");
