@@ -10,4 +10,5 @@ vigil_SOURCES = \
 	src/cli/accept.c \
 	src/cli/db.c \
 	src/cli/audit.c
+vigil_SOURCES += src/cli/status.c src/daemon/state.c src/daemon/state.h
 vigil_LDADD = libvigil.a $(VIGIL_LIBS)

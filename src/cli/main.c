@@ -15,6 +15,7 @@ static const struct {
 	{ "accept", cmd_accept, "accept the current state of some paths into the baseline" },
 	{ "db", cmd_db, "verify, sign or show the baseline database" },
 	{ "audit", cmd_audit, "audit the hardening settings of the host or an image" },
+	{ "status", cmd_status, "show what vigild is doing" },
 };
 
 static void usage(FILE *f)

@@ -49,3 +49,12 @@ tests_unit_test_logq_LDADD = libvigild.a libvigil.a $(VIGIL_LIBS)
 TESTS += tests/integration/daemon-journal.sh tests/integration/daemon-inotify.sh
 EXTRA_DIST += tests/integration/daemon-journal.sh tests/integration/daemon-inotify.sh \
 	tests/integration/daemon-lib.sh
+
+check_PROGRAMS += tests/unit/test-daemon-state tests/fuzz/fuzz-state
+TESTS += tests/unit/test-daemon-state tests/fuzz/fuzz-state
+tests_unit_test_daemon_state_SOURCES = tests/unit/test-daemon-state.c
+tests_unit_test_daemon_state_CFLAGS = $(AM_CFLAGS) $(VIGIL_CFLAGS)
+tests_unit_test_daemon_state_LDADD = libvigild.a libvigil.a $(VIGIL_LIBS)
+tests_fuzz_fuzz_state_SOURCES = tests/fuzz/fuzz-state.c $(FUZZ_DRIVER)
+tests_fuzz_fuzz_state_CFLAGS = $(AM_CFLAGS) $(VIGIL_CFLAGS)
+tests_fuzz_fuzz_state_LDADD = libvigild.a libvigil.a $(VIGIL_LIBS)

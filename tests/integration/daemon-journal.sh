@@ -124,10 +124,11 @@ created=$(count_journal "$(field MESSAGE_ID $MID_CREATED)" "$W/burst/")
 ok $([ "$created" -le 2000 ] && echo 0 || echo 1) "the burst did not flood the journal ($created single events)"
 
 # vigil status reads the state file.
-if "$VIGIL" status --help >/dev/null 2>&1; then
-	s=$("$VIGIL" status --state-file "$TMP/state" --json)
-	contains "$s" "\"monitor\":\"$MONITOR\"" "vigil status --json shows the monitor"
-fi
+s=$("$VIGIL" status --state-file "$TMP/state" --json)
+contains "$s" '"running":true' "vigil status --json: running"
+contains "$s" "\"monitor\":\"$MONITOR\"" "vigil status --json shows the monitor"
+s=$("$VIGIL" status --state-file "$TMP/state")
+contains "$s" "events:" "vigil status prints counters"
 
 kill -TERM "$(vigild_pid)"
 wait "$VIGILD_PID"
