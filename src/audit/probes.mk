@@ -45,3 +45,6 @@ tests_fuzz_fuzz_dpkg_status_LDADD = $(PROBES2_TEST_LDADD)
 tests_fuzz_fuzz_passwd_SOURCES = tests/fuzz/fuzz-passwd.c $(FUZZ_DRIVER)
 tests_fuzz_fuzz_passwd_CFLAGS = $(PROBES2_TEST_CFLAGS)
 tests_fuzz_fuzz_passwd_LDADD = $(PROBES2_TEST_LDADD)
+
+TESTS += tests/integration/audit-probes2.sh
+EXTRA_DIST += tests/integration/audit-probes2.sh
