@@ -123,6 +123,19 @@ static void append_hex(struct strbuf *sb, const unsigned char *p, size_t n)
 	strbuf_append(sb, chunk, k);
 }
 
+/* Names are any bytes but NUL: escape the ones that would make the text
+ * ambiguous ('=', '\n') or unprintable, so that two different sets of
+ * xattrs never give the same text. */
+static void append_name(struct strbuf *sb, const char *name)
+{
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		if (*p <= ' ' || *p >= 0x7f || *p == '=' || *p == '\\')
+			strbuf_printf(sb, "\\x%02x", *p);
+		else
+			strbuf_putc(sb, (char)*p);
+	}
+}
+
 void attrs_format_caps(const void *value, size_t len, struct strbuf *sb)
 {
 	const unsigned char *p = value;
@@ -159,7 +172,7 @@ void attrs_format_caps(const void *value, size_t len, struct strbuf *sb)
 	}
 	if (v == 0 || len != need || (magic & ~(VFS_CAP_REVISION_MASK | VFS_CAP_FLAGS_EFFECTIVE))) {
 		strbuf_printf(sb, "invalid len=%zu hex=", len);
-		append_hex(sb, p, MIN(len, (size_t)64));
+		append_hex(sb, p, len);
 		return;
 	}
 	uint64_t perm = w[1], inh = w[2];
@@ -241,12 +254,17 @@ static int read_all(struct attrs_scratch *s, const struct xsrc *x, bool is_dir, 
 	ssize_t len;
 	int r;
 
-	*ret = (struct file_attrs){ 0 };
-	if (!(mask & (ATTR_ACL | ATTR_XATTRS | ATTR_CAPS)))
+	if (!(mask & (ATTR_ACL | ATTR_XATTRS | ATTR_CAPS))) {
+		*ret = a;
 		return 0;
+	}
 	len = list_names(s, x);
-	if (len <= 0)
+	if (len < 0)
 		return (int)len;
+	if (len == 0) {
+		*ret = a;
+		return 0;
+	}
 	/* The kernel NUL-terminates each name; do not rely on it. */
 	if (s->names[len - 1] != '\0')
 		return -EBADMSG;
@@ -295,11 +313,11 @@ static int read_all(struct attrs_scratch *s, const struct xsrc *x, bool is_dir, 
 				continue;
 			if (n < 0)
 				return (int)n;
-			if (sb->len + strlen(s->sorted[i]) + 2 * (size_t)n + 2 > ATTRS_TEXT_MAX)
+			if (sb->len + 4 * strlen(s->sorted[i]) + 2 * (size_t)n + 2 > ATTRS_TEXT_MAX)
 				return -E2BIG;
 			if (sb->len > 0)
 				strbuf_putc(sb, '\n');
-			strbuf_puts(sb, s->sorted[i]);
+			append_name(sb, s->sorted[i]);
 			strbuf_putc(sb, '=');
 			append_hex(sb, s->value, (size_t)n);
 		}

@@ -33,7 +33,8 @@ void attrs_scratch_done(struct attrs_scratch *s);
 
 struct file_attrs {
 	char *acl;	/* malloc'ed or NULL when absent (ACL only mirrors the mode bits) */
-	char *xattrs;	/* malloc'ed "name=hex" lines or NULL */
+	char *xattrs;	/* malloc'ed "name=hex" lines or NULL; a name's bytes that are
+			 * unprintable, space, '=' or backslash are written \xHH */
 	char *caps;	/* malloc'ed decoded security.capability or NULL */
 };
 

@@ -259,7 +259,8 @@ static void test_tree(void)
 	acl_free(acl);
 	ok(have_acl, "set ACLs with libacl");
 	ok(setxattr(host("/data/xattr"), "user.test", "v\001", 2, 0) == 0 &&
-		   setxattr(host("/data/xattr"), "user.a", "", 0, 0) == 0,
+		   setxattr(host("/data/xattr"), "user.a", "", 0, 0) == 0 &&
+		   setxattr(host("/data/xattr"), "user.q=x", "1", 1, 0) == 0,
 	   "set user.* xattrs");
 	/* trusted.* is the namespace that can sit on a symlink (root only) */
 	have_link_xattr = lsetxattr(host("/data/link"), "trusted.t", "L", 1, 0) == 0;
@@ -336,7 +337,8 @@ static void test_tree(void)
 	       "default:user::rwx,default:user:4321:rwx,default:group::r-x,default:mask::rwx,default:other::---",
 	       "default ACL text");
 	r = find(&res, "/data/xattr");
-	is_str(r ? r->xattrs : NULL, "user.a=\nuser.test=7601", "user xattrs as name=hex lines sorted by name");
+	is_str(r ? r->xattrs : NULL, "user.a=\nuser.q\\x3dx=31\nuser.test=7601",
+	       "user xattrs as name=hex lines sorted by name, '=' in a name escaped");
 	if (have_link_xattr) {
 		r = find(&res, "/data/link");
 		is_str(r ? r->xattrs : NULL, "trusted.t=4c", "symlink xattrs read without following it");
