@@ -48,3 +48,12 @@ tests_fuzz_fuzz_passwd_LDADD = $(PROBES2_TEST_LDADD)
 
 TESTS += tests/integration/audit-probes2.sh
 EXTRA_DIST += tests/integration/audit-probes2.sh
+
+dist_checks_DATA += \
+	conf/checks.d/70-services.conf \
+	conf/checks.d/75-packages.conf \
+	conf/checks.d/80-accounts.conf \
+	conf/checks.d/85-pam.conf \
+	conf/checks.d/86-logindefs.conf \
+	conf/checks.d/87-sudo.conf \
+	conf/checks.d/90-logging.conf
