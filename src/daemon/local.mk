@@ -26,7 +26,8 @@ libvigild_a_SOURCES = \
 	src/daemon/verify.c src/daemon/verify.h \
 	src/daemon/correlate.c src/daemon/correlate.h \
 	src/daemon/schedule.c src/daemon/schedule.h \
-	src/daemon/state.c src/daemon/state.h
+	src/daemon/state.c src/daemon/state.h \
+	src/daemon/posture-audit.c src/daemon/posture-audit.h
 
 sbin_PROGRAMS += vigild
 vigild_CFLAGS = $(AM_CFLAGS) $(VIGIL_CFLAGS)

@@ -27,6 +27,7 @@
 #include "event-journal.h"
 #include "log.h"
 #include "monitor.h"
+#include "posture-audit.h"
 #include "queue.h"
 #include "rootfs.h"
 #include "scan.h"
@@ -50,6 +51,8 @@ struct options {
 	const char *state_file;
 	char **watch;
 	size_t n_watch;
+	char **checks_dirs;
+	size_t n_checks_dirs;
 	enum log_target target;
 	bool target_set;
 	bool foreground;
@@ -69,10 +72,12 @@ struct daemon {
 	struct verifier *ver;
 	struct logq *logq;
 	struct posture posture;		/* failing checks (filled by the audit) */
+	struct posture_audit *audit;
 	struct daemon_state st;
 
 	sd_event *loop;
-	sd_event_source *mon_src, *verify_timer, *burst_timer, *state_timer, *rescan_timer, *check_timer;
+	sd_event_source *mon_src, *verify_timer, *burst_timer, *state_timer, *rescan_timer, *check_timer,
+		*audit_timer;
 	bool rescan_all;
 };
 
@@ -87,6 +92,9 @@ static void help(void)
 	       "     --db=FILE            baseline database (default: from the configuration)\n"
 	       "  -w --watch=PATH         watch PATH instead of the configured paths (repeatable)\n"
 	       "     --state-file=FILE    counters for 'vigil status' (default " STATE_FILE ")\n"
+	       "     --checks-dir=DIR     hardening checks from DIR (repeatable; default " VIGIL_DATADIR
+	       "/checks.d\n"
+	       "                          then " VIGIL_CONFDIR "/checks.d)\n"
 	       "  -h --help               this help\n"
 	       "     --version            version\n\n"
 	       "See vigild(8).\n");
@@ -94,7 +102,7 @@ static void help(void)
 
 static int parse_args(int argc, char **argv, struct options *o)
 {
-	enum { ARG_LOG_TARGET = 0x100, ARG_DB, ARG_STATE, ARG_VERSION };
+	enum { ARG_LOG_TARGET = 0x100, ARG_DB, ARG_STATE, ARG_CHECKS_DIR, ARG_VERSION };
 	static const struct option longopts[] = {
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "log-target", required_argument, NULL, ARG_LOG_TARGET },
@@ -102,6 +110,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "db", required_argument, NULL, ARG_DB },
 		{ "watch", required_argument, NULL, 'w' },
 		{ "state-file", required_argument, NULL, ARG_STATE },
+		{ "checks-dir", required_argument, NULL, ARG_CHECKS_DIR },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, ARG_VERSION },
 		{ 0 },
@@ -136,6 +145,14 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case ARG_STATE:
 			o->state_file = optarg;
 			break;
+		case ARG_CHECKS_DIR: {
+			size_t alloc = o->n_checks_dirs;
+
+			if (grow_array((void **)&o->checks_dirs, &alloc, o->n_checks_dirs + 1, sizeof(char *)) < 0)
+				return log_error_errno(-ENOMEM, "out of memory");
+			o->checks_dirs[o->n_checks_dirs++] = optarg;
+			break;
+		}
 		case 'h':
 			help();
 			exit(EXIT_SUCCESS);
@@ -375,6 +392,35 @@ static int on_check_timer(sd_event_source *s, uint64_t usec, void *userdata)
 	}
 	arm_timer(dm, dm->check_timer,
 		  schedule_next(now_monotonic_usec(), dm->conf.daemon.check_interval_usec, schedule_random()));
+	update_state(dm);
+	return 0;
+}
+
+static void emit_audit_event(void *userdata, struct vevent *e)
+{
+	report(userdata, e);
+}
+
+static int on_audit_timer(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct daemon *dm = userdata;
+	struct posture_audit_result res;
+	struct diag d = { "" };
+	int r;
+
+	(void)s;
+	(void)usec;
+	r = posture_audit_run(dm->audit, &dm->root, now_realtime_usec(), &dm->posture, emit_audit_event, dm, &res,
+			      &d);
+	if (r < 0)
+		log_error_errno(r, "hardening audit failed, keeping the previous posture: %s",
+				d.msg[0] ? d.msg : "error");
+	else {
+		dm->st.last_audit_usec = now_realtime_usec();
+		dm->st.audit_failed = res.fail;
+	}
+	arm_timer(dm, dm->audit_timer,
+		  schedule_next(now_monotonic_usec(), dm->conf.daemon.audit_interval_usec, schedule_random()));
 	update_state(dm);
 	return 0;
 }
@@ -672,6 +718,8 @@ static int reload(struct daemon *dm)
 	report_daemon_event(dm, VEVENT_DAEMON_RELOADED, "reloaded");
 	arm_timer(dm, dm->check_timer,
 		  schedule_next(now_monotonic_usec(), dm->conf.daemon.check_interval_usec, schedule_random()));
+	/* Re-evaluate the checks now: the reload may have been for them. */
+	arm_timer(dm, dm->audit_timer, dm->conf.daemon.audit_interval_usec ? now_monotonic_usec() : UINT64_MAX);
 	arm_verify(dm);
 out:
 	(void)sd_notify(0, "READY=1");
@@ -750,8 +798,19 @@ static int setup(struct daemon *dm)
 	    (r = add_timer(dm, &dm->burst_timer, 10000, on_burst_timer)) < 0 ||
 	    (r = add_timer(dm, &dm->state_timer, 100000, on_state_timer)) < 0 ||
 	    (r = add_timer(dm, &dm->rescan_timer, 10000, on_rescan_timer)) < 0 ||
-	    (r = add_timer(dm, &dm->check_timer, 60 * 1000000ULL, on_check_timer)) < 0)
+	    (r = add_timer(dm, &dm->check_timer, 60 * 1000000ULL, on_check_timer)) < 0 ||
+	    (r = add_timer(dm, &dm->audit_timer, 1000000ULL, on_audit_timer)) < 0)
 		return r;
+	{
+		char *defaults[] = { VIGIL_DATADIR "/checks.d", VIGIL_CONFDIR "/checks.d" };
+
+		if (dm->opt.n_checks_dirs)
+			r = posture_audit_new(dm->opt.checks_dirs, dm->opt.n_checks_dirs, &dm->audit);
+		else
+			r = posture_audit_new(defaults, ELEMENTSOF(defaults), &dm->audit);
+		if (r < 0)
+			return log_error_errno(r, "out of memory");
+	}
 	r = start_monitor(dm, dm->sel, &dm->mon, &dm->mon_src);
 	if (r < 0)
 		return r;
@@ -762,6 +821,9 @@ static int setup(struct daemon *dm)
 		log_warning_errno(r, "sd_event_set_watchdog: %m");
 	arm_timer(dm, dm->check_timer,
 		  schedule_next(now_monotonic_usec(), dm->conf.daemon.check_interval_usec, schedule_random()));
+	/* The first audit right away: correlation needs a posture. */
+	if (dm->conf.daemon.audit_interval_usec)
+		arm_timer(dm, dm->audit_timer, now_monotonic_usec());
 	snprintf(dm->st.monitor, sizeof(dm->st.monitor), "%s", monitor_name(dm->mon));
 	dm->st.pid = (uint64_t)getpid();
 	dm->st.started_usec = now_realtime_usec();
@@ -784,18 +846,21 @@ static void teardown(struct daemon *dm)
 	sd_event_source_unref(dm->state_timer);
 	sd_event_source_unref(dm->rescan_timer);
 	sd_event_source_unref(dm->check_timer);
+	sd_event_source_unref(dm->audit_timer);
 	sd_event_unref(dm->loop);
 	monitor_free(dm->mon);
 	debounce_free(dm->deb);
 	burst_free(dm->burst);
 	verifier_free(dm->ver);
 	posture_free(&dm->posture);
+	posture_audit_free(dm->audit);
 	baseline_close(dm->base);
 	rootfs_close(&dm->root);
 	selection_free(&dm->cmdline_sel);
 	conf_free(&dm->conf);
 	free(dm->db_path);
 	free(dm->opt.watch);
+	free(dm->opt.checks_dirs);
 }
 
 int main(int argc, char **argv)
@@ -807,6 +872,7 @@ int main(int argc, char **argv)
 	r = parse_args(argc, argv, &dm.opt);
 	if (r < 0) {
 		free(dm.opt.watch);
+		free(dm.opt.checks_dirs);
 		return 2;
 	}
 	r = setup(&dm);

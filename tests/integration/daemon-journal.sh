@@ -25,6 +25,21 @@ echo one >"$W/a"
 echo two >"$W/b"
 echo three >"$W/d/x"
 echo orig >"$W/e"
+echo secret >"$W/secret"
+chmod 644 "$W/secret"
+# A failing hardening check that concerns $W/secret (correlation).
+mkdir "$TMP/checks.d"
+cat >"$TMP/checks.d/50-test.conf" <<EOC
+[test.secret-perms]
+title = $W/secret is not readable by others
+category = test
+severity = medium
+remediation = chmod 600 $W/secret
+paths = $W/secret
+probe = file
+path = $W/secret
+mode_max = 0600
+EOC
 cat >"$TMP/vigil.conf" <<EOC
 [vigil]
 database = $TMP/db
@@ -37,7 +52,7 @@ chmod 600 "$TMP/vigil.conf"
 check "baseline created" -- "$VIGIL" init --config "$TMP/vigil.conf" --db "$TMP/db" --force --quiet "$W"
 
 start_vigild --foreground --log-target=journal --config "$TMP/vigil.conf" --db "$TMP/db" --watch "$W" \
-	--state-file "$TMP/state"
+	--state-file "$TMP/state" --checks-dir "$TMP/checks.d"
 started=$(wait_journal 10 "$(field MESSAGE_ID $MID_STARTED)")
 ok $? "vigild started and said so in the journal"
 contains "$started" "$(field VIGIL_MONITOR "$MONITOR")" "monitor is $MONITOR"
@@ -93,6 +108,20 @@ touch "$W/evil${nl}MESSAGE_ID=$MID_STOPPED"
 e=$(wait_journal 10 '"VIGIL_PATH":"'"$W"'/evil\\x0aMESSAGE_ID=')
 ok $? "hostile file name escaped in VIGIL_PATH"
 is "$(count_journal "$(field MESSAGE_ID $MID_STOPPED)")" 0 "hostile name did not forge a MESSAGE_ID"
+
+# Correlation: the first audit finds the failing check, then a change to
+# the path it concerns carries VIGIL_POSTURE and a raised severity.
+e=$(wait_journal 10 "$(field MESSAGE_ID 87ac40a034b243b8979679b2e06e457e)")
+ok $? "audit summary after the first audit"
+contains "$e" "$(field VIGIL_FAIL 1)" "one failing check"
+e=$(wait_journal 10 "$(field VIGIL_CHECK_ID test.secret-perms)" "$(field VIGIL_ACTION failed)")
+ok $? "failing check reported"
+echo leaked >>"$W/secret"
+e=$(wait_journal 10 "$(field VIGIL_PATH "$W/secret")")
+ok $? "change to the check's path reported"
+contains "$e" "$(field VIGIL_POSTURE test.secret-perms)" "event carries VIGIL_POSTURE"
+contains "$e" "$(field VIGIL_SEVERITY critical)" "severity raised one step (high -> critical)"
+contains "$e" "is not readable by others fails" "MESSAGE says why"
 
 # Reload with a changed configuration: an exclude takes effect.
 printf 'exclude = *.log\n' >"$TMP/excl"
