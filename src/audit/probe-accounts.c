@@ -179,66 +179,126 @@ static int rule_system_shell_nologin(struct rule_ctx *rc)
 	return 0;
 }
 
-static int rule_no_duplicate_uids(struct rule_ctx *rc)
+/* Duplicate detection in O(n log n): databases of tens of thousands of
+ * entries (synchronised directories) must not take quadratic time. */
+struct keyed {
+	unsigned id;
+	const char *name;
+	size_t index;
+};
+
+static int cmp_id(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+	int r = strcmp(x->name, y->name);
+
+	if (r != 0)
+		return r;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* *ret_first[i] = index of the first entry with the same key as entry i
+ * (i itself if none earlier).  Returns 0 or -ENOMEM. */
+static int find_duplicates(struct keyed *k, size_t n, bool by_name, size_t **ret_first)
+{
+	size_t *first = malloc(MAX(n, 1u) * sizeof(*first));
+
+	if (!first)
+		return -ENOMEM;
+	qsort(k, n, sizeof(*k), by_name ? cmp_name : cmp_id);
+	for (size_t i = 0, run = 0; i < n; i++) {
+		if (i > 0 && (by_name ? strcmp(k[i].name, k[run].name) != 0 : k[i].id != k[run].id))
+			run = i;
+		first[k[i].index] = k[run].index;
+	}
+	*ret_first = first;
+	return 0;
+}
+
+static int duplicates(struct rule_ctx *rc, bool users, bool by_name)
 {
 	const struct accounts_db *db = &rc->ac->db;
+	size_t n = users ? db->n_pw : db->n_gr;
+	_cleanup_free_ struct keyed *k = calloc(MAX(n, 1u), sizeof(*k));
+	_cleanup_free_ size_t *first = NULL;
+	int r;
 
-	for (size_t i = 0; i < db->n_pw; i++)
-		for (size_t k = 0; k < i; k++)
-			if (db->pw[k].uid == db->pw[i].uid) {
-				offender(rc, "UID %u: %s and %s", db->pw[i].uid, db->pw[k].name, db->pw[i].name);
-				break;
-			}
+	if (!k)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		k[i] = (struct keyed){
+			.id = users ? db->pw[i].uid : db->gr[i].gid,
+			.name = users ? db->pw[i].name : db->gr[i].name,
+			.index = i,
+		};
+	r = find_duplicates(k, n, by_name, &first);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n; i++) {
+		size_t f = first[i];
+
+		if (f == i)
+			continue;
+		if (users && by_name)
+			offender(rc, "user %s (lines %u and %u)", db->pw[i].name, db->pw[f].line, db->pw[i].line);
+		else if (users)
+			offender(rc, "UID %u: %s and %s", db->pw[i].uid, db->pw[f].name, db->pw[i].name);
+		else if (by_name)
+			offender(rc, "group %s (lines %u and %u)", db->gr[i].name, db->gr[f].line, db->gr[i].line);
+		else
+			offender(rc, "GID %u: %s and %s", db->gr[i].gid, db->gr[f].name, db->gr[i].name);
+	}
 	return 0;
+}
+
+static int rule_no_duplicate_uids(struct rule_ctx *rc)
+{
+	return duplicates(rc, true, false);
 }
 
 static int rule_no_duplicate_gids(struct rule_ctx *rc)
 {
-	const struct accounts_db *db = &rc->ac->db;
-
-	for (size_t i = 0; i < db->n_gr; i++)
-		for (size_t k = 0; k < i; k++)
-			if (db->gr[k].gid == db->gr[i].gid) {
-				offender(rc, "GID %u: %s and %s", db->gr[i].gid, db->gr[k].name, db->gr[i].name);
-				break;
-			}
-	return 0;
+	return duplicates(rc, false, false);
 }
 
 static int rule_no_duplicate_users(struct rule_ctx *rc)
 {
-	const struct accounts_db *db = &rc->ac->db;
-
-	for (size_t i = 0; i < db->n_pw; i++)
-		for (size_t k = 0; k < i; k++)
-			if (streq(db->pw[k].name, db->pw[i].name)) {
-				offender(rc, "user %s (lines %u and %u)", db->pw[i].name, db->pw[k].line,
-					 db->pw[i].line);
-				break;
-			}
-	return 0;
+	return duplicates(rc, true, true);
 }
 
 static int rule_no_duplicate_groups(struct rule_ctx *rc)
 {
-	const struct accounts_db *db = &rc->ac->db;
+	return duplicates(rc, false, true);
+}
 
-	for (size_t i = 0; i < db->n_gr; i++)
-		for (size_t k = 0; k < i; k++)
-			if (streq(db->gr[k].name, db->gr[i].name)) {
-				offender(rc, "group %s (lines %u and %u)", db->gr[i].name, db->gr[k].line,
-					 db->gr[i].line);
-				break;
-			}
-	return 0;
+static int cmp_unsigned(const void *a, const void *b)
+{
+	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+
+	return x < y ? -1 : x > y;
 }
 
 static int rule_groups_exist(struct rule_ctx *rc)
 {
 	const struct accounts_db *db = &rc->ac->db;
+	_cleanup_free_ unsigned *gids = calloc(MAX(db->n_gr, 1u), sizeof(*gids));
 
+	if (!gids)
+		return -ENOMEM;
+	for (size_t i = 0; i < db->n_gr; i++)
+		gids[i] = db->gr[i].gid;
+	qsort(gids, db->n_gr, sizeof(*gids), cmp_unsigned);
 	for (size_t i = 0; i < db->n_pw; i++)
-		if (!accounts_db_group_by_gid(db, db->pw[i].gid))
+		if (!bsearch(&db->pw[i].gid, gids, db->n_gr, sizeof(*gids), cmp_unsigned))
 			offender(rc, "%s has GID %u, not in group", db->pw[i].name, db->pw[i].gid);
 	return 0;
 }

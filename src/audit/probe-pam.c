@@ -50,6 +50,7 @@
 #define PAM_FILE_MAX (1024u * 1024u)
 #define INCLUDE_DEPTH_MAX 8
 #define CONF_FILES_MAX 256u
+#define PAM_FILES_MAX 256u	/* files read per check, includes counted: bounds include fan-out */
 
 static const char *const pam_types[] = { "account", "auth", "password", "session" };
 
@@ -65,6 +66,7 @@ struct pam_walk {
 	const char *module;	/* basename without ".so" */
 	struct pam_line *lines;
 	size_t n_lines, alloc;
+	unsigned n_files;
 	struct diag diag;
 };
 
@@ -273,6 +275,9 @@ static int walk_file(struct pam_walk *w, const char *path, const char *type_filt
 	host = rootfs_host_path(w->root, path);
 	if (!host)
 		return -ENOMEM;
+	if (++w->n_files > PAM_FILES_MAX)
+		return diag_set(&w->diag, -E2BIG, "%s: more than %u PAM files read (include fan-out)", host,
+				PAM_FILES_MAX);
 	r = rootfs_read_file(w->root, path, PAM_FILE_MAX, &data, &len);
 	if (r == -ENOMEM)
 		return r;

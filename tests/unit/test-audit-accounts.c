@@ -202,6 +202,30 @@ static void test_rules(void)
 	   "observed lists the problems: %s", res.observed);
 	ok(strstr(res.observed, "/opt/tmpbin") != NULL, "world-writable (or not root-owned) dir reported");
 
+	/* A large database: duplicates found without quadratic time, in file order. */
+	{
+		size_t n = 30000, cap = n * 64 + 256, len = 0;
+		char *pw = malloc(cap), *gr = malloc(cap);
+
+		len += (size_t)snprintf(pw + len, cap - len, "root:x:0:0::/root:/bin/bash\n");
+		for (size_t i = 1; i < n; i++)
+			len += (size_t)snprintf(pw + len, cap - len, "u%zu:x:%zu:%zu::/home/u:/bin/sh\n", i, 10000 + i,
+						i % 2 ? (size_t)0 : (size_t)77777);
+		len += (size_t)snprintf(pw + len, cap - len, "late:x:10005:0::/:/bin/sh\nu7:x:99:0::/:/bin/sh\n");
+		snprintf(gr, cap, "root:x:0:\n");
+		write_db(pw, "", gr);
+		res = pt_run(&probe_accounts, pt_check("accounts", "rule", "no_duplicate_uids", NULL));
+		is_str(res.observed, "UID 10005: u5 and late", "duplicate UID in a large passwd");
+		res = pt_run(&probe_accounts, pt_check("accounts", "rule", "no_duplicate_users", NULL));
+		is_str(res.observed, "user u7 (lines 8 and 30002)", "duplicate name in a large passwd");
+		res = pt_run(&probe_accounts, pt_check("accounts", "rule", "groups_exist", NULL));
+		ok(strncmp(res.observed, "u2 has GID 77777, not in group, u4 has GID 77777", 48) == 0 &&
+			   strstr(res.observed, "and 14994 more"),
+		   "missing groups in a large passwd: %.80s", res.observed);
+		free(pw);
+		free(gr);
+	}
+
 	/* Arguments. */
 	res = pt_run(&probe_accounts, pt_check("accounts", "rule", "nope", NULL));
 	is_str(res.vmsg, "key 'rule': unknown rule 'nope'", "unknown rule");

@@ -116,6 +116,23 @@ int main(void)
 	res = pam_opt("/etc/pam.d/other", "session", "pam_exec.so", "seteuid", "equals", "");
 	is_int(res.verdict, VERDICT_ERROR, "include loop is an error");
 	ok(strstr(res.reason, "nested more than 8") != NULL, "reason: %s", res.reason);
+	{
+		/* Fan-out: 8 levels of files each including the next 4 times
+		 * would be 4^8 reads without the cap on files per check. */
+		char name[64], next[16], text[256];
+
+		for (int i = 0; i < 8; i++) {
+			snprintf(name, sizeof(name), "/etc/pam.d/fan%d", i);
+			snprintf(next, sizeof(next), "fan%d", i + 1);
+			snprintf(text, sizeof(text), "@include %s\n@include %s\n@include %s\n@include %s\n", next, next,
+				 next, next);
+			pt_write(name, text);
+		}
+		pt_write("/etc/pam.d/fan8", "auth required pam_env.so\n");
+		res = pam_opt("/etc/pam.d/fan0", "auth", "pam_env.so", "readenv", "equals", "1");
+		is_int(res.verdict, VERDICT_ERROR, "include fan-out is bounded");
+		ok(strstr(res.reason, "more than 256 PAM files") != NULL, "reason: %s", res.reason);
+	}
 	res = pam_opt("/etc/pam.d/su", "auth", "pam_wheel.so", "use_uid", "equals", "");
 	is_int(res.verdict, VERDICT_FAIL, "no module line: option fails");
 	res = pam_opt("/etc/pam.d/missing", "auth", "pam_wheel.so", "use_uid", "equals", "");
