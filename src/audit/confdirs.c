@@ -34,72 +34,85 @@ static bool masked(int dfd, const char *name)
 	return streq(target, "/dev/null");
 }
 
+struct file_list {
+	struct confdirs_file *files;
+	size_t n, allocated;
+};
+
+static void file_list_done(struct file_list *l)
+{
+	confdirs_free(l->files, l->n);
+}
+
+static void closedirp(DIR **d)
+{
+	if (*d)
+		(void)closedir(*d);
+}
+
+/* Add the matching names of one directory that no earlier one had. */
+static int list_dir(const struct rootfs *root, const char *dir, const char *suffix, struct file_list *l)
+{
+	_cleanup_(closedirp) DIR *dp = NULL;
+	size_t slen = strlen(suffix);
+	struct dirent *de;
+	int fd;
+
+	fd = rootfs_openat(root, dir, O_RDONLY | O_DIRECTORY);
+	if (fd < 0)
+		return fd == -ENOENT || fd == -ENOTDIR ? 0 : fd;
+	dp = fdopendir(fd);
+	if (!dp) {
+		int r = negative_errno();
+		close(fd);
+		return r;
+	}
+	while ((de = readdir(dp))) {
+		size_t len = strlen(de->d_name);
+		struct confdirs_file *f;
+		bool dup = false;
+
+		if (de->d_name[0] == '.' || len <= slen || !streq(de->d_name + len - slen, suffix))
+			continue;
+		for (size_t i = 0; i < l->n && !dup; i++)
+			dup = streq(l->files[i].name, de->d_name);
+		if (dup)
+			continue;	/* an earlier directory has this name */
+		if (l->n >= CONFDIRS_MAX_FILES)
+			return -E2BIG;
+		if (grow_array((void **)&l->files, &l->allocated, l->n + 1, sizeof(*l->files)) < 0)
+			return -ENOMEM;
+		f = &l->files[l->n];
+		*f = (struct confdirs_file){ .name = strdup(de->d_name) };
+		l->n++;
+		if (!f->name)
+			return -ENOMEM;
+		if (masked(dirfd(dp), de->d_name))
+			continue;
+		f->path = path_join(dir, de->d_name);
+		if (!f->path)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 int confdirs_list(const struct rootfs *root, const char *const *dirs, size_t n_dirs, const char *suffix,
 		  struct confdirs_file **ret, size_t *ret_n)
 {
-	struct confdirs_file *files = NULL;
-	size_t n = 0, allocated = 0, slen = strlen(suffix);
-	int r = 0;
+	_cleanup_(file_list_done) struct file_list l = {};
+	int r;
 
 	for (size_t d = 0; d < n_dirs; d++) {
-		DIR *dp;
-		struct dirent *de;
-		int fd, dfd;
-
-		fd = rootfs_openat(root, dirs[d], O_RDONLY | O_DIRECTORY);
-		if (fd < 0) {
-			if (fd == -ENOENT || fd == -ENOTDIR)
-				continue;
-			r = fd;
-			goto fail;
-		}
-		dp = fdopendir(fd);
-		if (!dp) {
-			r = negative_errno();
-			close(fd);
-			goto fail;
-		}
-		dfd = dirfd(dp);
-		while ((de = readdir(dp))) {
-			size_t len = strlen(de->d_name);
-			bool dup = false;
-
-			if (de->d_name[0] == '.' || len <= slen || !streq(de->d_name + len - slen, suffix))
-				continue;
-			for (size_t i = 0; i < n && !dup; i++)
-				dup = streq(files[i].name, de->d_name);
-			if (dup)
-				continue;	/* an earlier directory has this name */
-			if (n >= CONFDIRS_MAX_FILES) {
-				closedir(dp);
-				r = -E2BIG;
-				goto fail;
-			}
-			if (grow_array((void **)&files, &allocated, n + 1, sizeof(*files)) < 0) {
-				closedir(dp);
-				r = -ENOMEM;
-				goto fail;
-			}
-			files[n] = (struct confdirs_file){ .name = strdup(de->d_name) };
-			if (!masked(dfd, de->d_name))
-				files[n].path = path_join(dirs[d], de->d_name);
-			n++;
-			if (!files[n - 1].name || (!files[n - 1].path && !masked(dfd, de->d_name))) {
-				closedir(dp);
-				r = -ENOMEM;
-				goto fail;
-			}
-		}
-		closedir(dp);
+		r = list_dir(root, dirs[d], suffix, &l);
+		if (r < 0)
+			return r;
 	}
-	if (n)
-		qsort(files, n, sizeof(*files), cmp_file);
-	*ret = files;
-	*ret_n = n;
+	if (l.n)
+		qsort(l.files, l.n, sizeof(*l.files), cmp_file);
+	*ret = TAKE_PTR(l.files);
+	*ret_n = l.n;
+	l.n = 0;
 	return 0;
-fail:
-	confdirs_free(files, n);
-	return r;
 }
 
 char *confdirs_skip_ws(char *s)

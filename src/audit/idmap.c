@@ -28,12 +28,22 @@ static int cmp_ent(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+struct table {
+	struct idmap_ent *t;
+	size_t n, allocated;
+};
+
+static void table_done(struct table *t)
+{
+	free_table(t->t, t->n);
+}
+
 /* passwd(5)/group(5): name:password:ID:...; the id is the third field. */
 static int load_table(const struct rootfs *root, const char *path, struct idmap_ent **ret, size_t *ret_n)
 {
 	_cleanup_free_ char *text = NULL;
-	struct idmap_ent *t = NULL;
-	size_t len, n = 0, allocated = 0;
+	_cleanup_(table_done) struct table t = {};
+	size_t len;
 	char *p, *line;
 	int r;
 
@@ -60,23 +70,21 @@ static int load_table(const struct rootfs *root, const char *path, struct idmap_
 			*c3 = '\0';
 		if (parse_uint(c2 + 1, 0xfffffffeU, &id) < 0)
 			continue;
-		if (n >= IDMAP_MAX_ENTRIES)
+		if (t.n >= IDMAP_MAX_ENTRIES)
 			break;
-		if (grow_array((void **)&t, &allocated, n + 1, sizeof(*t)) < 0)
-			goto oom;
-		t[n].name = strndup(line, (size_t)(c1 - line));
-		if (!t[n].name)
-			goto oom;
-		t[n++].id = id;
+		if (grow_array((void **)&t.t, &t.allocated, t.n + 1, sizeof(*t.t)) < 0)
+			return -ENOMEM;
+		t.t[t.n].name = strndup(line, (size_t)(c1 - line));
+		if (!t.t[t.n].name)
+			return -ENOMEM;
+		t.t[t.n++].id = id;
 	}
-	if (n)
-		qsort(t, n, sizeof(*t), cmp_ent);
-	*ret = t;
-	*ret_n = n;
+	if (t.n)
+		qsort(t.t, t.n, sizeof(*t.t), cmp_ent);
+	*ret = TAKE_PTR(t.t);
+	*ret_n = t.n;
+	t.n = 0;
 	return 0;
-oom:
-	free_table(t, n);
-	return -ENOMEM;
 }
 
 int idmap_load(const struct rootfs *root, struct idmap **ret)

@@ -178,8 +178,11 @@ static int load_kernel_modules(struct modprobe_cache *c, const struct rootfs *ro
 	int fd, r = 0;
 
 	fd = rootfs_openat(root, "/lib/modules", O_RDONLY | O_DIRECTORY);
-	if (fd < 0)
-		return fd == -ENOENT || fd == -ENOTDIR ? 0 : (set_error(c, fd, "/lib/modules"), 0);
+	if (fd < 0) {
+		if (fd != -ENOENT && fd != -ENOTDIR)
+			set_error(c, fd, "/lib/modules");
+		return 0;
+	}
 	dp = fdopendir(fd);
 	if (!dp) {
 		close(fd);
@@ -202,8 +205,10 @@ static int load_kernel_modules(struct modprobe_cache *c, const struct rootfs *ro
 			continue;
 		}
 		if (r < 0) {
-			if (r != -ENOMEM)
-				set_error(c, r, dep), r = 0;
+			if (r != -ENOMEM) {
+				set_error(c, r, dep);
+				r = 0;
+			}
 			break;
 		}
 		c->have_modules = true;
@@ -218,8 +223,10 @@ static int load_kernel_modules(struct modprobe_cache *c, const struct rootfs *ro
 			continue;
 		}
 		if (r < 0) {
-			if (r != -ENOMEM)
-				set_error(c, r, builtin), r = 0;
+			if (r != -ENOMEM) {
+				set_error(c, r, builtin);
+				r = 0;
+			}
 			break;
 		}
 		r = add_module_paths(&c->builtin, &c->n_builtin, &c->allocated_builtin, text, len, false);

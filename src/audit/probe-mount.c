@@ -68,9 +68,10 @@ static int add(struct mount_table *t, const char *target, const char *fstype, co
 		return -ENOMEM;
 	e = &t->entries[t->n];
 	*e = (struct mount_entry){ .target = strdup(target), .fstype = strdup(fstype) };
-	if (opts2 && *opts2)
-		(void)!asprintf(&e->options, "%s,%s", opts1, opts2);
-	else
+	if (opts2 && *opts2) {
+		if (asprintf(&e->options, "%s,%s", opts1, opts2) < 0)
+			e->options = NULL;
+	} else
 		e->options = strdup(opts1);
 	if (!e->target || !e->fstype || !e->options) {
 		free(e->target);
@@ -106,9 +107,12 @@ int mount_parse_mountinfo(struct mount_table *t, char *text, size_t len)
 		char *s = line, *f[6], *x, *fstype, *src, *super;
 		int r;
 
-		for (size_t i = 0; i < ELEMENTSOF(f); i++)
-			if (!(f[i] = field(&s)))
-				goto next;
+		bool short_line = false;
+
+		for (size_t i = 0; i < ELEMENTSOF(f) && !short_line; i++)
+			short_line = !(f[i] = field(&s));
+		if (short_line)
+			continue;
 		/* optional fields up to the "-" separator */
 		while ((x = field(&s)) && !streq(x, "-"))
 			;
@@ -122,7 +126,6 @@ int mount_parse_mountinfo(struct mount_table *t, char *text, size_t len)
 		r = add(t, f[4], fstype, f[5], super);
 		if (r < 0)
 			return r;
-next:;
 	}
 	return 0;
 }

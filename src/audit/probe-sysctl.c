@@ -192,11 +192,11 @@ static int sysctl_load(const struct rootfs *root, struct sysctl_cache **ret)
 	if (!c)
 		return -ENOMEM;
 	r = confdirs_list(root, sysctl_dirs, ELEMENTSOF(sysctl_dirs), ".conf", &files, &n);
-	if (r < 0) {
+	if (r < 0 && r != -ENOMEM) {
+		/* Remembered, so that every sysctl check reports it. */
 		c->error = r;
 		c->error_path = strdup("sysctl.d");
-		*ret = c;
-		return r == -ENOMEM ? (sysctl_cache_free(c), r) : 0;
+		r = 0;
 	}
 	for (size_t i = 0; i < n && r >= 0; i++)
 		if (files[i].path)

@@ -476,13 +476,30 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+struct name_list {
+	char **v;
+	size_t n, allocated;
+};
+
+static void name_list_done(struct name_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+}
+
+static void closedirp(DIR **d)
+{
+	if (*d)
+		(void)closedir(*d);
+}
+
 static int load_dir(struct check_set *s, const char *dir, bool must_exist, struct diag *d)
 {
-	DIR *dp;
+	_cleanup_(closedirp) DIR *dp = NULL;
+	_cleanup_(name_list_done) struct name_list names = {};
 	struct dirent *de;
-	char **names = NULL;
-	size_t n = 0, allocated = 0;
-	int r = 0;
+	int r;
 
 	dp = opendir(dir);
 	if (!dp) {
@@ -496,35 +513,28 @@ static int load_dir(struct check_set *s, const char *dir, bool must_exist, struc
 
 		if (de->d_name[0] == '.' || len < 6 || !streq(de->d_name + len - 5, ".conf"))
 			continue;
-		if (n >= RULES_MAX_FILES) {
-			r = diag_set(d, -E2BIG, "%s: more than %d rule files", dir, RULES_MAX_FILES);
-			goto out;
-		}
-		if (grow_array((void **)&names, &allocated, n + 1, sizeof(char *)) < 0 ||
-		    !(names[n] = path_join(dir, de->d_name))) {
-			r = -ENOMEM;
-			goto out;
-		}
-		n++;
+		if (names.n >= RULES_MAX_FILES)
+			return diag_set(d, -E2BIG, "%s: more than %d rule files", dir, RULES_MAX_FILES);
+		if (grow_array((void **)&names.v, &names.allocated, names.n + 1, sizeof(char *)) < 0)
+			return -ENOMEM;
+		names.v[names.n] = path_join(dir, de->d_name);
+		if (!names.v[names.n])
+			return -ENOMEM;
+		names.n++;
 	}
-	if (n)
-		qsort(names, n, sizeof(char *), cmp_str);
-	for (size_t i = 0; i < n; i++) {
+	if (names.n)
+		qsort(names.v, names.n, sizeof(char *), cmp_str);
+	for (size_t i = 0; i < names.n; i++) {
 		struct stat st;
 
 		/* A dangling link or a directory named x.conf is not a rule file. */
-		if (stat(names[i], &st) < 0 || !S_ISREG(st.st_mode))
+		if (stat(names.v[i], &st) < 0 || !S_ISREG(st.st_mode))
 			continue;
-		r = rules_load_file(s, names[i], d);
+		r = rules_load_file(s, names.v[i], d);
 		if (r < 0)
-			goto out;
+			return r;
 	}
-out:
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-	closedir(dp);
-	return r;
+	return 0;
 }
 
 int rules_load_dirs(struct check_set *s, char *const *dirs, size_t n_dirs, bool must_exist, struct diag *d)

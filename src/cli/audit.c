@@ -77,22 +77,22 @@ static int parse_args(int argc, char **argv, struct audit_opts *o)
 			break;
 		case OPT_CHECK:
 			if (o->n_ids >= AUDIT_MAX_SELECT)
-				return log_error_errno(-EINVAL, "too many --check options"), -EINVAL;
+				return log_error_errno(-EINVAL, "too many --check options");
 			o->ids[o->n_ids++] = optarg;
 			break;
 		case OPT_CATEGORY:
 			if (o->n_categories >= AUDIT_MAX_SELECT)
-				return log_error_errno(-EINVAL, "too many --category options"), -EINVAL;
+				return log_error_errno(-EINVAL, "too many --category options");
 			o->categories[o->n_categories++] = optarg;
 			break;
 		case OPT_SEVERITY:
 			if (severity_from_name(optarg, &o->min_severity) < 0)
 				return log_error_errno(-EINVAL, "--severity: '%s' is not low, medium, high or critical",
-						       optarg), -EINVAL;
+						       optarg);
 			break;
 		case OPT_CHECKS_DIR:
 			if (o->n_dirs >= AUDIT_MAX_DIRS)
-				return log_error_errno(-EINVAL, "too many --checks-dir options"), -EINVAL;
+				return log_error_errno(-EINVAL, "too many --checks-dir options");
 			o->dirs[o->n_dirs++] = optarg;
 			break;
 		default:
