@@ -98,12 +98,7 @@ static bool in_list(const char *const *list, const char *s)
 
 static const char *alias(const char *kw)
 {
-	/* Deprecated names sshd still accepts for the same option. */
-	if (streq(kw, "challengeresponseauthentication"))
-		return "kbdinteractiveauthentication";
-	if (streq(kw, "pubkeyacceptedkeytypes"))
-		return "pubkeyacceptedalgorithms";
-	return kw;
+	return sshd_keyword_canonical(kw);
 }
 
 static const char *default_for(const char *kw)
@@ -427,6 +422,12 @@ static int sshd_eval(const struct check *c, struct audit_ctx *ctx, struct probe_
 	if (check_arg(c, "forbid"))
 		return eval_forbid(c, cfg, alias(kw), value, src, ret);
 
+	/* servconf.c: "without-password" is the old name of prohibit-password */
+	if (value && streq(alias(kw), "permitrootlogin") && strcasecmp(value, "without-password") == 0) {
+		cmp = strdup("prohibit-password");
+		if (!cmp)
+			return -ENOMEM;
+	}
 	if (value) {
 		strbuf_puts(&shown, value);
 		if (field) {

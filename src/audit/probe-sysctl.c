@@ -19,7 +19,7 @@ struct sysctl_entry {
 	char *key;	/* slash form: "net/ipv4/ip_forward" */
 	char *value;
 	bool glob;
-	bool exclude;	/* "!pattern": globs never apply to matching keys */
+	bool exclude;	/* "-key" without value: globs do not apply to it */
 };
 
 struct sysctl_cache {
@@ -84,15 +84,10 @@ static void squeeze_ws(char *s)
 	*w = '\0';
 }
 
-static int sysctl_assign(struct sysctl_cache *c, char *key, char *value)
+static int sysctl_assign(struct sysctl_cache *c, char *key, char *value, bool exclude)
 {
-	bool exclude = false;
 	struct sysctl_entry *e;
 
-	if (*key == '!') {
-		exclude = true;
-		key++;
-	}
 	sysctl_normalize(key);
 	squeeze_ws(value);
 	/* Later assignment wins, and moves to the end of the order so that
@@ -133,21 +128,23 @@ static int sysctl_parse_text(struct sysctl_cache *c, char *text, size_t len)
 
 	while ((line = confdirs_next_line(&p, end))) {
 		char *key = confdirs_skip_ws(line), *eq, *k_end;
+		bool dash;
 		int r;
 
 		if (*key == '#' || *key == ';' || *key == '\0')
 			continue;
-		if (*key == '-')	/* "ignore errors when setting" */
+		/* "-key = value": ignore errors when setting; "-key" alone:
+		 * exclude the key from glob assignments (sysctl.d(5)). */
+		dash = *key == '-';
+		if (dash)
 			key = confdirs_skip_ws(key + 1);
 		eq = strchr(key, '=');
 		if (!eq) {
-			/* "!key" without a value is an exclusion pattern. */
-			if (*key != '!')
-				continue;
-			eq = key + strlen(key);
-			r = sysctl_assign(c, key, eq);
-			if (r < 0)
-				return r;
+			if (dash && *key && strlen(key) <= SYSCTL_MAX_KEY) {
+				r = sysctl_assign(c, key, key + strlen(key), true);
+				if (r < 0)
+					return r;
+			}
 			continue;
 		}
 		k_end = eq;
@@ -156,7 +153,7 @@ static int sysctl_parse_text(struct sysctl_cache *c, char *text, size_t len)
 		*k_end = '\0';
 		if (*key == '\0' || strlen(key) > SYSCTL_MAX_KEY)
 			continue;
-		r = sysctl_assign(c, key, confdirs_skip_ws(eq + 1));
+		r = sysctl_assign(c, key, confdirs_skip_ws(eq + 1), false);
 		if (r < 0)
 			return r;
 	}

@@ -117,6 +117,7 @@ static int add_entry(struct sshd_config *cfg, const char *keyword, const char *v
 		     unsigned line, bool in_match)
 {
 	struct sshd_entry *e;
+	const char *canon;
 
 	if (cfg->n >= SSHD_MAX_ENTRIES)
 		return set_error(cfg, "%s: more than %d settings", file, SSHD_MAX_ENTRIES);
@@ -138,8 +139,35 @@ static int add_entry(struct sshd_config *cfg, const char *keyword, const char *v
 	}
 	for (char *p = e->keyword; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
+	canon = sshd_keyword_canonical(e->keyword);
+	if (canon != e->keyword) {
+		char *c = strdup(canon);
+		if (!c) {
+			free(e->keyword);
+			free(e->value);
+			free(e->file);
+			return -ENOMEM;
+		}
+		free(e->keyword);
+		e->keyword = c;
+	}
 	cfg->n++;
 	return 0;
+}
+
+const char *sshd_keyword_canonical(const char *kw)
+{
+	/* Deprecated names servconf.c still maps to the same option. */
+	static const char *const aliases[][2] = {
+		{ "challengeresponseauthentication", "kbdinteractiveauthentication" },
+		{ "pubkeyacceptedkeytypes", "pubkeyacceptedalgorithms" },
+		{ "hostbasedacceptedkeytypes", "hostbasedacceptedalgorithms" },
+	};
+
+	for (size_t i = 0; i < ELEMENTSOF(aliases); i++)
+		if (streq(kw, aliases[i][0]))
+			return aliases[i][1];
+	return kw;
 }
 
 static int load_file(struct sshd_config *cfg, const struct rootfs *root, const char *path, unsigned depth,

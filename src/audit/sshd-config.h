@@ -51,6 +51,11 @@ const struct sshd_entry *sshd_config_first(const struct sshd_config *cfg, const 
 /* The first entry for keyword inside a Match block, or NULL. */
 const struct sshd_entry *sshd_config_first_match(const struct sshd_config *cfg, const char *keyword);
 
+/* The current name of a lower-case keyword that sshd still accepts under
+ * an older name (ChallengeResponseAuthentication ->
+ * kbdinteractiveauthentication); kw itself otherwise. */
+const char *sshd_keyword_canonical(const char *kw);
+
 /* OpenSSH convtime(): "90", "1m30s", "2h" -> seconds.  -EINVAL or
  * -ERANGE. */
 int sshd_convtime(const char *s, long long *ret);

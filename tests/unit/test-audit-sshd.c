@@ -74,6 +74,16 @@ static void test_match_all_and_algorithms(void)
 	       "'^' prepends");
 }
 
+static void test_aliases(void)
+{
+	at_write(CFG, "ChallengeResponseAuthentication no\nPermitRootLogin without-password\n");
+	is_int(at_eval("probe = sshd\nkeyword = KbdInteractiveAuthentication\nequals = no"), VERDICT_PASS,
+	       "old keyword name sets the new option");
+	is_int(at_eval("probe = sshd\nkeyword = PermitRootLogin\none_of = no prohibit-password"), VERDICT_PASS,
+	       "without-password is prohibit-password");
+	is_int(at_eval("probe = sshd\nkeyword = PermitRootLogin\nequals = no"), VERDICT_FAIL, "and not 'no'");
+}
+
 static void test_errors(void)
 {
 	at_write(CFG, "Banner \"/etc/issue\n");
@@ -135,6 +145,7 @@ int main(void)
 	at_init();
 	test_first_wins_case_include();
 	test_match_all_and_algorithms();
+	test_aliases();
 	test_errors();
 	test_parser_direct();
 	test_validate();

@@ -67,6 +67,21 @@ static void test_globs_and_values(void)
 	is_int(at_eval("probe = sysctl\nkey = net.ipv4.tcp_rmem\nmin = 1"), VERDICT_FAIL,
 	       "non-integer fails a numeric bound");
 	at_remove("/etc/sysctl.d");
+
+	/* systemd's 50-default.conf on Debian 12: the glob excludes "all" */
+	at_write("/usr/lib/sysctl.d/50-default.conf", "net.ipv4.conf.default.rp_filter = 2\n"
+						      "net.ipv4.conf.*.rp_filter = 2\n"
+						      "-net.ipv4.conf.all.rp_filter\n");
+	is_int(at_eval("probe = sysctl\nkey = net.ipv4.conf.all.rp_filter\nequals = 2"), VERDICT_FAIL,
+	       "'-key' without a value excludes the key from the glob");
+	is_str(at_observed(), "(unset)", "excluded key is unset");
+	is_int(at_eval("probe = sysctl\nkey = net.ipv4.conf.eth0.rp_filter\nequals = 2"), VERDICT_PASS,
+	       "other keys still get the glob");
+	at_write("/etc/sysctl.d/60-rp.conf", "net.ipv4.conf.all.rp_filter = 1\n");
+	is_int(at_eval("probe = sysctl\nkey = net.ipv4.conf.all.rp_filter\nequals = 1"), VERDICT_PASS,
+	       "an explicit assignment of the excluded key applies");
+	at_remove("/etc/sysctl.d");
+	at_remove("/usr/lib/sysctl.d");
 }
 
 static void test_live(void)
