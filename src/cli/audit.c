@@ -269,6 +269,13 @@ int cmd_audit(int argc, char **argv)
 		ret = r == -ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
 		goto out;
 	}
+	if (set.n == 0) {
+		/* An empty rule set would report a perfect score for nothing. */
+		log_error("no checks found in %s", o.n_dirs ? "the --checks-dir directories"
+							     : VIGIL_DATADIR "/checks.d or " VIGIL_CONFDIR "/checks.d");
+		ret = EXIT_USAGE;
+		goto out;
+	}
 	for (size_t i = 0; i < o.n_ids; i++)
 		if (!check_set_find(&set, o.ids[i])) {
 			log_error("--check: no check '%s'", o.ids[i]);
