@@ -26,7 +26,9 @@ static const char *const skipped[] = { "/proc", "/sys", "/dev", "/run", NULL };
 struct files_walk {
 	char *key;		/* "under|xdev|max" this walk answers */
 	unsigned long long n_seen;
+	unsigned long long n_unreadable;	/* directories that could not be opened */
 	bool overflow;
+	bool too_deep;
 	int error;
 	char *error_path;
 	struct strbuf world_writable, unowned;	/* first FILES_MAX_SHOWN paths, ", "-separated */
@@ -158,13 +160,18 @@ static int walk_dir(struct walker *wk, int dfd, const char *path, unsigned depth
 			note(&wk->w->unowned, &wk->w->n_unowned, child);
 		if (!S_ISDIR(st.st_mode) || is_skipped(child) || (wk->xdev && st.st_dev != wk->dev))
 			continue;
-		if (depth + 1 >= FILES_MAX_DEPTH)
-			continue;
+		if (depth + 1 >= FILES_MAX_DEPTH) {
+			wk->w->too_deep = true;
+			break;
+		}
 		int cfd = openat(dirfd(dp), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (cfd < 0)
-			continue;	/* unreadable: not ours to judge */
+		if (cfd < 0) {
+			/* vanished or unreadable: said in the result, not hidden */
+			wk->w->n_unreadable++;
+			continue;
+		}
 		r = walk_dir(wk, cfd, child, depth + 1);
-		if (r < 0 || wk->w->overflow)
+		if (r < 0 || wk->w->overflow || wk->w->too_deep)
 			break;
 	}
 	closedir(dp);
@@ -179,7 +186,8 @@ static int run_walk(struct walker *wk, const struct rootfs *root, const char *un
 
 	if (!roots)
 		return -ENOMEM;
-	for (char *t = strtok_r(roots, " \t", &save); t && !wk->w->overflow; t = strtok_r(NULL, " \t", &save)) {
+	for (char *t = strtok_r(roots, " \t", &save); t && !wk->w->overflow && !wk->w->too_deep;
+	     t = strtok_r(NULL, " \t", &save)) {
 		struct stat st;
 		int fd;
 
@@ -267,6 +275,9 @@ static int files_eval(const struct check *c, struct audit_ctx *ctx, struct probe
 		return probe_result_setf_reason(ret, VERDICT_ERROR,
 						"more than %llu files under %s; raise max_files or narrow 'under'",
 						max, under);
+	if (w->too_deep)
+		return probe_result_setf_reason(ret, VERDICT_ERROR, "directories nested deeper than %d levels under %s",
+						FILES_MAX_DEPTH, under);
 	bool ww = streq(find, "world_writable");
 	count = ww ? w->n_world_writable : w->n_unowned;
 	if (count == 0)
@@ -274,6 +285,8 @@ static int files_eval(const struct check *c, struct audit_ctx *ctx, struct probe
 	else
 		strbuf_printf(&obs, "%llu: %s%s", count, strbuf_str(ww ? &w->world_writable : &w->unowned),
 			      count > FILES_MAX_SHOWN ? ", ..." : "");
+	if (w->n_unreadable)
+		strbuf_printf(&obs, " (%llu directories could not be read)", w->n_unreadable);
 	if (strbuf_error(&obs) < 0 || strbuf_error(&w->world_writable) < 0 || strbuf_error(&w->unowned) < 0)
 		return -ENOMEM;
 	return probe_result_set(ret, count ? VERDICT_FAIL : VERDICT_PASS, strbuf_str(&obs), "none");

@@ -64,6 +64,16 @@ static void test_files(void)
 	is_int(at_eval("probe = files\nfind = world_writable"), VERDICT_PASS, "/proc is skipped; /var/tmp sticky");
 	is_int(at_eval("probe = files\nfind = world_writable\nunder = /\nmax_files = 3"), VERDICT_ERROR,
 	       "over max_files is an error, not a pass");
+	{
+		char deep[4096] = "/deep";
+
+		for (int i = 0; i < 66; i++)
+			strcat(deep, "/d");
+		at_mkdir(deep, 0755);
+		is_int(at_eval("probe = files\nfind = world_writable\nunder = /deep"), VERDICT_ERROR,
+		       "nesting beyond the depth limit is an error, not a pass");
+		at_remove("/deep");
+	}
 	if (geteuid() == 0) {
 		char p[4096];
 
