@@ -460,7 +460,7 @@ static int pwquality_conf(const struct rootfs *root, const char *name, struct co
 			names[n++] = copy;
 		}
 		closedir(dp);
-		if (r == 0)
+		if (r == 0 && n > 0)
 			qsort(names, n, sizeof(*names), cmp_str);
 		for (size_t i = 0; r >= 0 && i < n; i++) {
 			_cleanup_free_ char *p = path_join(dir, names[i]);

@@ -283,7 +283,7 @@ static int parse_includedir(struct sudoers_cache *sc, const struct rootfs *root,
 		names[n++] = copy;
 	}
 	closedir(d);
-	if (r == 0)
+	if (r == 0 && n > 0)
 		qsort(names, n, sizeof(*names), cmp_str);
 	for (size_t i = 0; r >= 0 && i < n; i++) {
 		_cleanup_free_ char *p = path_join(dir, names[i]);

@@ -37,14 +37,20 @@ tests_unit_test_audit_pam_SOURCES = tests/unit/test-audit-pam.c tests/unit/probe
 tests_unit_test_audit_pam_CFLAGS = $(PROBES2_TEST_CFLAGS)
 tests_unit_test_audit_pam_LDADD = $(PROBES2_TEST_LDADD)
 
-check_PROGRAMS += tests/fuzz/fuzz-dpkg-status tests/fuzz/fuzz-passwd
-TESTS += tests/fuzz/fuzz-dpkg-status tests/fuzz/fuzz-passwd
+check_PROGRAMS += tests/fuzz/fuzz-dpkg-status tests/fuzz/fuzz-passwd tests/fuzz/fuzz-pam tests/fuzz/fuzz-sudoers
+TESTS += tests/fuzz/fuzz-dpkg-status tests/fuzz/fuzz-passwd tests/fuzz/fuzz-pam tests/fuzz/fuzz-sudoers
 tests_fuzz_fuzz_dpkg_status_SOURCES = tests/fuzz/fuzz-dpkg-status.c $(FUZZ_DRIVER)
 tests_fuzz_fuzz_dpkg_status_CFLAGS = $(PROBES2_TEST_CFLAGS)
 tests_fuzz_fuzz_dpkg_status_LDADD = $(PROBES2_TEST_LDADD)
 tests_fuzz_fuzz_passwd_SOURCES = tests/fuzz/fuzz-passwd.c $(FUZZ_DRIVER)
 tests_fuzz_fuzz_passwd_CFLAGS = $(PROBES2_TEST_CFLAGS)
 tests_fuzz_fuzz_passwd_LDADD = $(PROBES2_TEST_LDADD)
+tests_fuzz_fuzz_pam_SOURCES = tests/fuzz/fuzz-pam.c tests/fuzz/fuzz-probe-tree.h $(FUZZ_DRIVER)
+tests_fuzz_fuzz_pam_CFLAGS = $(PROBES2_TEST_CFLAGS)
+tests_fuzz_fuzz_pam_LDADD = $(PROBES2_TEST_LDADD)
+tests_fuzz_fuzz_sudoers_SOURCES = tests/fuzz/fuzz-sudoers.c tests/fuzz/fuzz-probe-tree.h $(FUZZ_DRIVER)
+tests_fuzz_fuzz_sudoers_CFLAGS = $(PROBES2_TEST_CFLAGS)
+tests_fuzz_fuzz_sudoers_LDADD = $(PROBES2_TEST_LDADD)
 
 TESTS += tests/integration/audit-probes2.sh
 EXTRA_DIST += tests/integration/audit-probes2.sh

@@ -65,7 +65,10 @@ static _unused_ void pt_write(const char *path, const char *content)
 
 	pt_mkparents(path);
 	snprintf(buf, sizeof(buf), "%s%s", pt_root, path);
-	fd = open(buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	/* unlink + create: ext4 flushes a truncated-and-rewritten file on
+	 * close (auto_da_alloc), which is slow. */
+	(void)unlink(buf);
+	fd = open(buf, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0 || write_all(fd, content, strlen(content)) < 0) {
 		perror(buf);
 		exit(99);

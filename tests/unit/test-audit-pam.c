@@ -79,6 +79,11 @@ int main(void)
 	is_int(res.verdict, VERDICT_FAIL, "nullok on pam_unix fails present=no");
 	ok(strstr(res.observed, "common-auth:2") != NULL, "observed names the line: %s", res.observed);
 
+	/* an empty pwquality.conf.d (qsort of nothing once was undefined behaviour) */
+	pt_mkdir("/etc/security/pwquality.conf.d", 0755);
+	res = pam_opt("/etc/pam.d/common-password", "password", "pam_pwquality.so", "dcredit", "max", "-1");
+	is_int(res.verdict, VERDICT_FAIL, "empty conf.d, no pwquality.conf: unset");
+
 	/* pwquality.conf fallback: .d files in order, then the main file; the line overrides */
 	pt_write("/etc/security/pwquality.conf", "# minlen = 9\nminlen = 12\ndcredit=-1\n  ucredit   -1\n");
 	pt_write("/etc/security/pwquality.conf.d/50-a.conf", "minclass = 3\ndcredit = 0\nlcredit = -2\n");

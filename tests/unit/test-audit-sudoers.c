@@ -31,8 +31,9 @@ int main(void)
 		 "root\tALL=(ALL:ALL) ALL\n"
 		 "%sudo\tALL=(ALL:ALL) ALL\n"
 		 "@includedir /etc/sudoers.d\n");
+	pt_mkdir("/etc/sudoers.d", 0755);
 	res = sudo_def("use_pty", NULL);
-	is_int(res.verdict, VERDICT_FAIL, "use_pty unset fails; bound Defaults do not count");
+	is_int(res.verdict, VERDICT_FAIL, "use_pty unset fails; bound Defaults do not count; empty includedir");
 	is_str(res.observed, "(unset)", "observed unset");
 	res = sudo_def("secure_path", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 	is_int(res.verdict, VERDICT_PASS, "quoted value");
