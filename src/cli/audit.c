@@ -29,6 +29,7 @@ struct audit_opts {
 
 struct outcome {
 	const struct check *check;
+	size_t index;		/* position in the rule files, for a stable sort */
 	struct probe_result res;
 };
 
@@ -179,8 +180,8 @@ static int cmp_category(const void *a, const void *b)
 	const struct outcome *x = a, *y = b;
 	int r = strcmp(x->check->category, y->check->category);
 
-	/* stable within a category: keep rule-file order */
-	return r ? r : (x < y ? -1 : x > y);
+	/* qsort is not stable: keep rule-file order within a category */
+	return r ? r : (x->index < y->index ? -1 : x->index > y->index);
 }
 
 static void print_text(struct strbuf *sb, struct outcome *out, size_t n, const unsigned *count, double score,
@@ -191,7 +192,6 @@ static void print_text(struct strbuf *sb, struct outcome *out, size_t n, const u
 	const char *category = NULL;
 	size_t applicable = count[VERDICT_PASS] + count[VERDICT_FAIL];
 
-	/* qsort is not stable: the comparator breaks ties by position. */
 	qsort(out, n, sizeof(*out), cmp_category);
 	for (size_t i = 0; i < n; i++) {
 		const struct check *c = out[i].check;
@@ -302,6 +302,7 @@ int cmd_audit(int argc, char **argv)
 		if (!selected(&o, c))
 			continue;
 		out[n].check = c;
+		out[n].index = n;
 		r = audit_eval(c, &ctx, &out[n].res);
 		n++;
 		if (r < 0) {

@@ -132,6 +132,10 @@ printf '[p.aslr]\nenabled = no\n' > "$TMP/local.d/10-local.conf"
 out=$("$VIGIL" audit --root "$IMG" --json --checks-dir "$TMP/pass.d" --checks-dir "$TMP/local.d")
 contains "$out" '"checks":1,' "a later directory disables a check"
 
+# Text report: grouped by category, rule-file order kept within a group.
+ids=$("$VIGIL" audit --root "$IMG" --checks-dir "$RULES" --category ssh | awk 'NR > 1 && /^  [A-Z]/ { print $2 }' | head -4 | tr '\n' ' ')
+is "$ids" "ssh.config-perms ssh.hostkey-private.rsa ssh.hostkey-public.rsa ssh.hostkey-private.ecdsa " "text report keeps rule order"
+
 # Filters.
 out=$("$VIGIL" audit --root "$IMG" --json --checks-dir "$RULES" --category ssh --severity critical)
 is "$(printf '%s\n' "$out" | grep -c '"type":"check"')" 1 "--category and --severity filter"
