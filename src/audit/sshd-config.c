@@ -11,6 +11,7 @@
 #define SSHD_MAX_DEPTH 16		/* SERVCONF_MAX_DEPTH */
 #define SSHD_MAX_FILE (1024 * 1024)
 #define SSHD_MAX_ENTRIES 16384
+#define SSHD_MAX_FILES 256		/* a glob including itself fans out fast */
 #define SSHD_DIR "/etc/ssh"
 
 void sshd_config_free(struct sshd_config *cfg)
@@ -287,6 +288,10 @@ static int load_file(struct sshd_config *cfg, const struct rootfs *root, const c
 	size_t len;
 	int r;
 
+	if (cfg->error)
+		return 0;	/* sshd would stop here too; the verdict is an error */
+	if (++cfg->n_files > SSHD_MAX_FILES)
+		return set_error(cfg, "%s: more than %d configuration files included", path, SSHD_MAX_FILES);
 	r = rootfs_read_file(root, path, SSHD_MAX_FILE, &text, &len);
 	if (r == -ENOMEM)
 		return r;

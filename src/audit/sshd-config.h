@@ -27,6 +27,7 @@ struct sshd_config {
 	struct sshd_entry *entries;	/* in the order sshd reads them */
 	size_t n, allocated;
 	char *error;			/* first fatal error sshd would report, or NULL */
+	unsigned n_files;		/* files read so far (bounded) */
 };
 
 #define SSHD_CONFIG_PATH "/etc/ssh/sshd_config"

@@ -96,6 +96,16 @@ static void test_errors(void)
 	at_write("/etc/ssh/loop.conf", "Include loop.conf\n");
 	is_int(at_eval("probe = sshd\nkeyword = PermitRootLogin\nequals = no"), VERDICT_ERROR,
 	       "recursive Include stops at the depth limit");
+	at_write(CFG, "Include fan/*.conf\n");
+	for (int i = 0; i < 300; i++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "/etc/ssh/fan/%03d.conf", i);
+		at_write(name, "MaxSessions 4\n");
+	}
+	is_int(at_eval("probe = sshd\nkeyword = PermitRootLogin\nequals = no"), VERDICT_ERROR,
+	       "more than 256 included files is an error");
+	ok(strstr(at_res.reason, "more than 256") != NULL, "reason: %s", at_res.reason);
 	at_remove("/etc/ssh");
 	is_int(at_eval("probe = sshd\nkeyword = PermitRootLogin\nequals = no"), VERDICT_NOT_APPLICABLE,
 	       "no sshd_config: not applicable");
