@@ -65,7 +65,8 @@ static int parse_args(int argc, char **argv, struct audit_opts *o)
 	int c;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
+	opterr = 0;	/* report in vigil's own format below */
+	while ((c = getopt_long(argc, argv, ":h", options, NULL)) >= 0)
 		switch (c) {
 		case 'h':
 			help(stdout);
@@ -96,8 +97,11 @@ static int parse_args(int argc, char **argv, struct audit_opts *o)
 				return log_error_errno(-EINVAL, "too many --checks-dir options");
 			o->dirs[o->n_dirs++] = optarg;
 			break;
+		case ':':
+			return log_error_errno(-EINVAL, "option '%s' needs an argument", argv[optind - 1]);
 		default:
-			return -EINVAL;
+			return log_error_errno(-EINVAL, "unknown option '%s'; see 'vigil audit --help'",
+					       argv[optind - 1]);
 		}
 	if (optind < argc) {
 		log_error("unexpected argument '%s'; see 'vigil audit --help'", argv[optind]);
