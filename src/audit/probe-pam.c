@@ -554,7 +554,10 @@ static int pam_eval(const struct check *c, struct audit_ctx *ctx, struct probe_r
 			r = -ENOMEM;
 			goto out;
 		}
-		expected = expect_present(c) ? expect_describe(c) : strdup(option);
+		if (expect_present(c))
+			expected = expect_describe(c);
+		else if (asprintf(&expected, "%s set", option) < 0)
+			expected = NULL;
 		if (!expected) {
 			r = -ENOMEM;
 			goto out;
@@ -596,8 +599,11 @@ static int pam_eval(const struct check *c, struct audit_ctx *ctx, struct probe_r
 	}
 	if (expect_present(c))
 		r = expect_eval_shown(c, value, shown, false, ret);
-	else
-		r = probe_result_set(ret, value ? VERDICT_PASS : VERDICT_FAIL, shown, option);
+	else if (asprintf(&expected, "%s set", option) < 0) {
+		expected = NULL;
+		r = -ENOMEM;
+	} else
+		r = probe_result_set(ret, value ? VERDICT_PASS : VERDICT_FAIL, shown, expected);
 out:
 	free(cv.value);
 	free(cv.where);

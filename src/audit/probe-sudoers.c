@@ -461,8 +461,16 @@ static int eval_cached(const struct check *c, struct audit_ctx *ctx, void **slot
 		return probe_result_set(ret, last && last->negated ? VERDICT_FAIL : VERDICT_PASS, shown ?: "(unset)",
 					exp);
 	}
-	return probe_result_set(ret, last && !last->negated ? VERDICT_PASS : VERDICT_FAIL, shown ?: "(unset)",
-				name);
+	{
+		_cleanup_free_ char *exp = NULL;
+
+		if (asprintf(&exp, "%s set", name) < 0) {
+			exp = NULL;
+			return -ENOMEM;
+		}
+		return probe_result_set(ret, last && !last->negated ? VERDICT_PASS : VERDICT_FAIL,
+					shown ?: "(unset)", exp);
+	}
 }
 
 static int sudoers_eval(const struct check *c, struct audit_ctx *ctx, struct probe_result *ret)

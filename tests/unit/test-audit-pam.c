@@ -49,6 +49,7 @@ int main(void)
 	res = pt_run(&probe_pam, pt_check("pam", "file", "/etc/pam.d/common-password", "type", "password", "module",
 					  "pam_pwquality", "option", "enforce_for_root", NULL));
 	is_int(res.verdict, VERDICT_PASS, "flag option present (module name without .so)");
+	is_str(res.expected, "enforce_for_root set", "expected text");
 	is_int(pam_opt("/etc/pam.d/common-password", "password", "/lib/x86_64-linux-gnu/security/pam_unix.so",
 		       "yescrypt", "equals", "").verdict,
 	       VERDICT_PASS, "module by full path; flag value is empty");

@@ -35,6 +35,7 @@ int main(void)
 	res = sudo_def("use_pty", NULL);
 	is_int(res.verdict, VERDICT_FAIL, "use_pty unset fails; bound Defaults do not count; empty includedir");
 	is_str(res.observed, "(unset)", "observed unset");
+	is_str(res.expected, "use_pty set", "expected text");
 	res = sudo_def("secure_path", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 	is_int(res.verdict, VERDICT_PASS, "quoted value");
 
