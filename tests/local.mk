@@ -40,3 +40,7 @@ tests_fuzz_fuzz_conf_CFLAGS = $(CORE_TEST_CFLAGS)
 tests_fuzz_fuzz_conf_LDADD = $(CORE_TEST_LDADD)
 tests_fuzz_fuzz_selection_CFLAGS = $(CORE_TEST_CFLAGS)
 tests_fuzz_fuzz_selection_LDADD = $(CORE_TEST_LDADD)
+
+# Integration tests of the integrity commands.
+TESTS += tests/integration/integrity.sh
+EXTRA_DIST += tests/integration/integrity.sh

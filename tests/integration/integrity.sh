@@ -1,0 +1,202 @@
+#!/bin/sh
+# vigil init/check/update/accept/db on temporary trees: every change class
+# with the right "changed" list, ACLs, xattrs, symlinks, FIFOs and sockets,
+# corrupt and signed baselines, --root, and configuration errors.
+. "$VIGIL_SRCDIR/tests/integration/lib.sh"
+require_root
+command -v python3 >/dev/null || skip_all "python3 missing (apt-get install python3)"
+command -v setfacl >/dev/null || skip_all "setfacl missing (apt-get install acl)"
+command -v setfattr >/dev/null || skip_all "setfattr missing (apt-get install attr)"
+
+T=$TMP/tree
+DB=$TMP/db
+mkdir -p "$T/sub" "$T/other"
+printf 'hello\n' > "$T/file"
+printf 'keep\n' > "$T/keep"
+printf 'moving\n' > "$T/sub/before"
+printf 'gone\n' > "$T/gone"
+printf 'x\n' > "$T/typed"
+printf 'acl\n' > "$T/acl"
+printf 'xattr\n' > "$T/xattr"
+printf 'own\n' > "$T/own"
+ln -s file "$T/link"
+mkfifo "$T/fifo"
+python3 -c "import socket,sys; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])" "$T/sock"
+
+# JSON helper: print "action path changed..." per change line, sorted.
+changes() {
+	python3 -c '
+import json, sys
+for line in sys.stdin:
+    o = json.loads(line)
+    if o["type"] == "change":
+        print(o["action"], o["path"], ",".join(sorted(o["changed"])))
+' | sort
+}
+summary_field() {	# summary_field FIELD < json lines
+	python3 -c '
+import json, sys
+for line in sys.stdin:
+    o = json.loads(line)
+    if o["type"] == "summary":
+        print(o[sys.argv[1]])
+' "$1"
+}
+
+timeout 60 "$VIGIL" init --db "$DB" --quiet "$T"
+ok $? "init on a tree with a FIFO and a socket finishes"
+timeout 60 "$VIGIL" check --db "$DB" --quiet
+ok $? "check right after init: exit 0"
+"$VIGIL" init --db "$DB" --quiet "$T" 2>"$TMP/err"
+is $? 2 "init refuses to overwrite without --force (exit 2)"
+contains "$(cat "$TMP/err")" "--force" "the message says how"
+
+# One change of each class.
+printf 'hello world\n' > "$T/file"				# updated
+chmod 0600 "$T/keep"						# attributes_modified: mode
+chown 123:456 "$T/own"						# attributes_modified: uid gid
+rm "$T/gone"							# deleted
+printf 'new\n' > "$T/new"					# created
+mv "$T/sub/before" "$T/other/after"				# moved
+rm "$T/typed"; ln -s /etc/passwd "$T/typed"			# type_changed
+ln -sfn keep "$T/link"						# symlink retarget: updated
+setfacl -m u:nobody:r "$T/acl"					# attributes_modified: acl (+ mode mask)
+setfattr -n user.vigil -v test "$T/xattr"			# attributes_modified: xattrs
+
+out=$("$VIGIL" check --db "$DB" --json)
+is $? 1 "check with changes: exit 1"
+got=$(printf '%s\n' "$out" | changes)
+echo "$got" | sed 's/^/# /'
+contains "$got" "updated $T/file ctime,mtime,sha256,size" "content change: updated sha256 size mtime ctime"
+contains "$got" "attributes_modified $T/keep ctime,mode" "chmod: attributes_modified mode"
+contains "$got" "attributes_modified $T/own ctime,gid,uid" "chown: attributes_modified uid gid"
+contains "$got" "deleted $T/gone " "deleted"
+contains "$got" "created $T/new " "created"
+contains "$got" "moved $T/other/after" "rename across directories: moved"
+contains "$(printf '%s\n' "$out" | grep '"moved"' | grep -c "\"moved_from\":\"$T/sub/before\"")" "1" "moved_from names the old path"
+contains "$got" "type_changed $T/typed" "file replaced by symlink: type_changed"
+contains "$got" "updated $T/link " "symlink retarget: updated"
+contains "$(echo "$got" | grep " $T/link ")" "link" "symlink retarget lists link"
+contains "$(echo "$got" | grep " $T/acl ")" "acl" "setfacl: acl changed"
+contains "$(echo "$got" | grep " $T/xattr ")" "xattrs" "setfattr: xattrs changed"
+is "$(printf '%s\n' "$out" | summary_field changes)" "$(printf '%s\n' "$got" | grep -c .)" "summary counts every change"
+is "$(printf '%s\n' "$out" | tail -n 1 | summary_field type)" "summary" "summary is the last line"
+contains "$(printf '%s\n' "$out" | grep "\"path\":\"$T/file\"")" '"old":{"type":"file","mode":"0644"' "old attributes in JSON"
+
+# text output names the change and its attributes
+text=$("$VIGIL" check --db "$DB")
+contains "$text" "updated             $T/file [high]" "text output line"
+contains "$text" "    sha256: " "text output shows old -> new"
+
+# accept one path: only it stops being reported
+"$VIGIL" accept --db "$DB" --quiet "$T/file"
+ok $? "accept one path"
+test -f "$DB.prev"; ok $? "accept keeps DB.prev"
+got=$("$VIGIL" check --db "$DB" --json | changes)
+case $got in *" $T/file "*) ok 1 "accepted path no longer reported" ;; *) ok 0 "accepted path no longer reported" ;; esac
+contains "$got" "deleted $T/gone" "other changes still reported"
+"$VIGIL" accept --db "$DB" --quiet /nonexistent/elsewhere 2>"$TMP/err"
+is $? 2 "accept outside the selection: exit 2"
+
+# update accepts everything
+"$VIGIL" update --db "$DB" --quiet
+ok $? "update"
+"$VIGIL" check --db "$DB" --quiet
+is $? 0 "check after update: clean"
+
+# db show / verify
+"$VIGIL" db show --db "$DB" --json "$T/file" | grep -q "\"path\":\"$T/file\""
+ok $? "db show PATH --json"
+"$VIGIL" db verify --db "$DB" >/dev/null
+ok $? "db verify on a good database"
+
+# corruption: flipped byte, truncation, wrong magic -> exit 3, naming the file
+size=$(stat -c %s "$DB")
+for case in flip trunc magic empty; do
+	cp "$DB" "$TMP/bad.db"
+	case $case in
+	flip) printf '\001' | dd of="$TMP/bad.db" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
+	      # make sure the byte really changed
+	      cmp -s "$DB" "$TMP/bad.db" && printf '\002' | dd of="$TMP/bad.db" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null ;;
+	trunc) truncate -s $((size - 7)) "$TMP/bad.db" ;;
+	magic) printf 'XIGIL' | dd of="$TMP/bad.db" bs=1 seek=0 conv=notrunc 2>/dev/null ;;
+	empty) : > "$TMP/bad.db" ;;
+	esac
+	"$VIGIL" check --db "$TMP/bad.db" --quiet 2>"$TMP/err"
+	is $? 3 "corrupt baseline ($case): exit 3"
+	contains "$(cat "$TMP/err")" "$TMP/bad.db" "corrupt baseline ($case): message names the file"
+done
+"$VIGIL" check --db "$TMP/missing.db" --quiet 2>/dev/null
+is $? 3 "missing baseline: exit 3"
+
+# signatures
+openssl genpkey -algorithm ed25519 -out "$TMP/k1" 2>/dev/null && openssl pkey -in "$TMP/k1" -pubout -out "$TMP/k1.pub"
+openssl genpkey -algorithm ed25519 -out "$TMP/k2" 2>/dev/null && openssl pkey -in "$TMP/k2" -pubout -out "$TMP/k2.pub"
+"$VIGIL" check --db "$DB" --pubkey "$TMP/k1.pub" --quiet 2>"$TMP/err"
+is $? 3 "unsigned baseline with --pubkey: exit 3"
+"$VIGIL" db sign --db "$DB" --key "$TMP/k1" --quiet
+ok $? "db sign"
+"$VIGIL" check --db "$DB" --pubkey "$TMP/k1.pub" --quiet
+is $? 0 "signed baseline verifies with its key"
+"$VIGIL" check --db "$DB" --pubkey "$TMP/k2.pub" --quiet 2>"$TMP/err"
+is $? 3 "signature mismatch (other key): exit 3"
+"$VIGIL" db verify --db "$DB" --pubkey "$TMP/k1.pub" >/dev/null
+ok $? "db verify --pubkey"
+
+# --root: image-relative paths, in-image symlink resolution
+IMG=$TMP/img
+mkdir -p "$IMG/usr/bin" "$IMG/etc"
+printf 'bin\n' > "$IMG/usr/bin/tool"
+ln -s /etc "$IMG/usr/bin/etc-link"
+"$VIGIL" init --db "$TMP/img.db" --root "$IMG" --quiet /usr/bin
+ok $? "init --root"
+"$VIGIL" db show --db "$TMP/img.db" > "$TMP/show"
+contains "$(cat "$TMP/show")" " /usr/bin/tool" "stored path is image-relative"
+grep -q "$IMG" "$TMP/show"; is $? 1 "no host prefix stored"
+"$VIGIL" check --db "$TMP/img.db" --root "$IMG" --quiet
+is $? 0 "check --root on the same image: clean"
+
+# a file deleted during the scan does not abort it
+mkdir -p "$TMP/churn"
+i=0; while [ $i -lt 3000 ]; do : > "$TMP/churn/f$i"; i=$((i + 1)); done
+"$VIGIL" init --db "$TMP/churn.db" --quiet --threads 1 "$TMP/churn" &
+pid=$!
+rm -rf "$TMP/churn"
+wait $pid
+rc=$?
+[ $rc -eq 0 ]; ok $? "files vanishing during the scan: init still succeeds (exit $rc)"
+
+# configuration errors: file:line, exit 2; unsafe permissions refused
+printf '[vigil]\nthreads = many\n' > "$TMP/bad.conf"
+"$VIGIL" check --config "$TMP/bad.conf" --db "$DB" 2>"$TMP/err"
+is $? 2 "malformed config: exit 2"
+contains "$(cat "$TMP/err")" "$TMP/bad.conf:2: threads" "malformed config: file:line"
+printf '[watch a]\npath = /x\n[watch a]\npath = /y\n' > "$TMP/dup.conf"
+"$VIGIL" init --config "$TMP/dup.conf" --db "$TMP/x.db" 2>"$TMP/err"
+is $? 2 "duplicate section: exit 2"
+contains "$(cat "$TMP/err")" "$TMP/dup.conf:3: duplicate section" "duplicate section: file:line"
+printf '[watch t]\npath = %s\n' "$T" > "$TMP/ok.conf"
+chmod 0664 "$TMP/ok.conf"
+"$VIGIL" init --config "$TMP/ok.conf" --db "$TMP/c.db" --quiet 2>"$TMP/err"
+is $? 2 "group-writable config refused as root"
+contains "$(cat "$TMP/err")" "writable by group or others" "refusal says why"
+chmod 0644 "$TMP/ok.conf"
+"$VIGIL" init --config "$TMP/ok.conf" --db "$TMP/c.db" --quiet
+ok $? "init from a configuration file"
+"$VIGIL" check --config "$TMP/ok.conf" --db "$TMP/c.db" --quiet
+is $? 0 "check from a configuration file"
+
+# usage errors
+"$VIGIL" frobnicate 2>/dev/null; is $? 2 "unknown command: exit 2"
+"$VIGIL" check --bogus 2>/dev/null; is $? 2 "unknown option: exit 2"
+"$VIGIL" check --help | grep -q "Exit status"; ok $? "check --help"
+
+# hostile file names cannot forge output lines
+"$VIGIL" init --db "$DB" --force --quiet "$T"
+: > "$T/$(printf 'evil\nFORGED')"
+n=$("$VIGIL" check --db "$DB" --json | grep -c 'FORGED')
+is "$n" 1 "a name with a newline is one JSON line"
+"$VIGIL" check --db "$DB" --json | grep -q 'evil\\\\x0aFORGED'; ok $? "the newline is escaped as \\x0a"
+"$VIGIL" check --db "$DB" | grep -q '^FORGED'; is $? 1 "no forged text line"
+
+done_testing
