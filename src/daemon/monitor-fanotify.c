@@ -149,21 +149,37 @@ static int fan_dispatch(struct monitor *m, monitor_fn fn, void *userdata)
 	char buf[64 * 1024] __attribute__((aligned(__alignof__(struct fanotify_event_metadata))));
 
 	for (int i = 0; i < MAX_READS; i++) {
-		const struct fanotify_event_metadata *md = (const void *)buf;
 		ssize_t len = read(m->fd, buf, sizeof(buf));
+		size_t off = 0;
 
 		if (len < 0) {
 			if (errno == EAGAIN || errno == EINTR)
 				break;
 			return negative_errno();
 		}
-		for (; FAN_EVENT_OK(md, len); md = FAN_EVENT_NEXT(md, len)) {
-			const char *p = (const char *)(md + 1), *end = (const char *)md + md->event_len;
+		/* Records are only 4-byte aligned (names are padded to 4) but the
+		 * metadata has a u64: copy it out rather than cast (FAN_EVENT_OK
+		 * and friends would be misaligned accesses). */
+		while ((size_t)len - off >= sizeof(struct fanotify_event_metadata)) {
+			struct fanotify_event_metadata md;
+			const char *p, *end;
 
-			if (md->vers != FANOTIFY_METADATA_VERSION)
+			memcpy(&md, buf + off, sizeof(md));
+			if (md.event_len < sizeof(md) || md.event_len > (size_t)len - off)
+				break;
+			if (md.vers != FANOTIFY_METADATA_VERSION)
 				return -EPROTO;
+			if (md.metadata_len < sizeof(md) || md.metadata_len > md.event_len) {
+				off += md.event_len;
+				continue;
+			}
+			p = buf + off + md.metadata_len;
+			end = buf + off + md.event_len;
+			off += md.event_len;
 			m->stats.events++;
-			if (md->mask & FAN_Q_OVERFLOW) {
+			if (md.fd >= 0)	/* never for FID groups; be safe */
+				close(md.fd);
+			if (md.mask & FAN_Q_OVERFLOW) {
 				fn(userdata, NULL, MONITOR_EV_OVERFLOW);
 				continue;
 			}
@@ -172,10 +188,8 @@ static int fan_dispatch(struct monitor *m, monitor_fn fn, void *userdata)
 				const struct fanotify_event_info_fid *info = (const void *)p;
 
 				if (info->hdr.len <= (size_t)(end - p))
-					handle_info(f, md, info, info->hdr.len, fn, userdata);
+					handle_info(f, &md, info, info->hdr.len, fn, userdata);
 			}
-			if (md->fd >= 0)	/* never for FID groups; be safe */
-				close(md->fd);
 		}
 	}
 	f->last_handle_len = 0;	/* directories may be renamed between batches */

@@ -44,7 +44,8 @@ static void test_drops(void)
 	for (unsigned i = 0; i < 1000; i++)
 		refused += logq_push(q, ev()) == -ENOBUFS;
 	ok(now_monotonic_usec() - t0 < 1000000, "pushing never blocks on a stuck writer");
-	ok(refused >= 1000 - 11, "queue is bounded (%u refused)", refused);
+	/* At most one full batch in the writer's hands plus a full queue. */
+	ok(refused >= 1000 - 2 * 10, "queue is bounded (%u refused)", refused);
 	pthread_mutex_unlock(&gate);
 	logq_flush(q);
 	logq_get_stats(q, &st);
