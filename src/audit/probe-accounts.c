@@ -8,8 +8,9 @@
  *	rule = uid0_only_root | no_empty_passwords | shadowed_passwords |
  *	       system_shell_nologin | no_duplicate_uids | no_duplicate_gids |
  *	       no_duplicate_users | no_duplicate_groups | groups_exist |
- *	       root_gid0 | pass_max_days | pass_min_days | pass_warn_age |
- *	       inactive | shadow_group_empty | root_path
+ *	       root_gid0 | gid0_only_root | gid0_only_root_group |
+ *	       pass_max_days | pass_min_days | pass_warn_age | inactive |
+ *	       lastchg_in_past | nologin_locked | shadow_group_empty | root_path
  *
  * The aging rules take a bound: pass_max_days and inactive "max" (CIS
  * default 365 and 45), pass_min_days and pass_warn_age "min" (1 and 7).
@@ -303,6 +304,69 @@ static int rule_groups_exist(struct rule_ctx *rc)
 	return 0;
 }
 
+/* CIS 5.4.2.2: no account but root (and the traditional sync, shutdown,
+ * halt, operator) has primary GID 0. */
+static int rule_gid0_only_root(struct rule_ctx *rc)
+{
+	static const char *const exempt[] = { "root", "sync", "shutdown", "halt", "operator" };
+	const struct accounts_db *db = &rc->ac->db;
+
+	for (size_t i = 0; i < db->n_pw; i++) {
+		bool skip = false;
+
+		for (size_t k = 0; k < ELEMENTSOF(exempt); k++)
+			skip = skip || streq(db->pw[i].name, exempt[k]);
+		if (!skip && db->pw[i].gid == 0)
+			offender(rc, "%s has primary GID 0", db->pw[i].name);
+	}
+	return 0;
+}
+
+/* CIS 5.4.2.3: no group but root has GID 0. */
+static int rule_gid0_only_root_group(struct rule_ctx *rc)
+{
+	const struct accounts_db *db = &rc->ac->db;
+
+	for (size_t i = 0; i < db->n_gr; i++)
+		if (db->gr[i].gid == 0 && !streq(db->gr[i].name, "root"))
+			offender(rc, "group %s has GID 0", db->gr[i].name);
+	return 0;
+}
+
+/* CIS 5.4.1.6: no last password change in the future (which would defeat
+ * the aging rules).  "Today" is the audit's clock, offline as well. */
+static int rule_lastchg_in_past(struct rule_ctx *rc)
+{
+	const struct accounts_db *db = &rc->ac->db;
+	long long today = (long long)(now_realtime_usec() / (86400ULL * 1000000ULL));
+
+	for (size_t i = 0; i < db->n_sp; i++)
+		if (db->sp[i].lastchg > today)
+			offender(rc, "%s changed its password on day %lld, after today (%lld)", db->sp[i].name,
+				 db->sp[i].lastchg, today);
+	return 0;
+}
+
+/* CIS 5.4.2.8: an account without a login shell (but root) has a locked
+ * password, so that it cannot be used through other PAM services (ftp,
+ * su -s).  An account without a shadow entry has no usable password. */
+static int rule_nologin_locked(struct rule_ctx *rc)
+{
+	const struct accounts_db *db = &rc->ac->db;
+
+	for (size_t i = 0; i < db->n_pw; i++) {
+		const struct pw_entry *pw = &db->pw[i];
+		const struct sp_entry *sp;
+
+		if (streq(pw->name, "root") || !shell_is_nologin(pw->shell))
+			continue;
+		sp = accounts_db_shadow(db, pw->name);
+		if (sp && !accounts_hash_is_locked(sp->hash))
+			offender(rc, "%s (shell %s) is not locked", pw->name, pw->shell);
+	}
+	return 0;
+}
+
 static int rule_root_gid0(struct rule_ctx *rc)
 {
 	const struct pw_entry *root = accounts_db_user(&rc->ac->db, "root");
@@ -448,6 +512,11 @@ static const struct rule rules[] = {
 	{ "groups_exist", NEED_PASSWD | NEED_GROUP, NULL, 0, "every primary GID exists in group",
 	  rule_groups_exist },
 	{ "root_gid0", NEED_PASSWD, NULL, 0, "root has GID 0", rule_root_gid0 },
+	{ "gid0_only_root", NEED_PASSWD, NULL, 0, "only root has primary GID 0", rule_gid0_only_root },
+	{ "gid0_only_root_group", NEED_GROUP, NULL, 0, "only group root has GID 0", rule_gid0_only_root_group },
+	{ "lastchg_in_past", NEED_SHADOW, NULL, 0, "no password change date in the future", rule_lastchg_in_past },
+	{ "nologin_locked", NEED_PASSWD | NEED_SHADOW, NULL, 0, "accounts without a login shell are locked",
+	  rule_nologin_locked },
 	{ "pass_max_days", NEED_SHADOW, "max", 365, NULL, rule_pass_max_days },
 	{ "pass_min_days", NEED_SHADOW, "min", 1, NULL, rule_pass_min_days },
 	{ "pass_warn_age", NEED_SHADOW, "min", 7, NULL, rule_pass_warn_age },

@@ -61,6 +61,7 @@ w /etc/login.defs 'PASS_MAX_DAYS 99999' 'PASS_MAX_DAYS 365' 'PASS_MIN_DAYS 1' 'P
 mkdir -p "$IMG/usr/sbin" "$IMG/usr/bin"
 chmod 755 "$IMG/usr/sbin" "$IMG/usr/bin"
 w /etc/default/useradd 'SHELL=/bin/sh' 'INACTIVE=30'
+w /etc/shells '# /etc/shells: valid login shells' '/bin/sh' '/bin/bash'
 
 w /etc/pam.d/common-auth \
 	'auth required pam_faillock.so preauth' \
@@ -167,7 +168,7 @@ cp "$TMP/status" "$IMG/var/lib/dpkg/status"
 
 cp "$IMG/etc/passwd" "$TMP/passwd"
 printf '%s\n' 'toor:x:0:0::/root:/bin/bash' 'www:x:33:33::/var/www:/bin/sh' >> "$IMG/etc/passwd"
-expect_fail acct.uid0-only-root acct.unique-uids acct.system-nologin acct.groups-exist
+expect_fail acct.uid0-only-root acct.unique-uids acct.system-nologin acct.groups-exist acct.gid0-only-root
 cp "$TMP/passwd" "$IMG/etc/passwd"
 
 w /etc/security/pwquality.conf.d/99-weak.conf 'minlen = 20'

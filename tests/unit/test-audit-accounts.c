@@ -119,7 +119,8 @@ static void test_rules(void)
 		"uid0_only_root", "no_empty_passwords", "shadowed_passwords", "system_shell_nologin",
 		"no_duplicate_uids", "no_duplicate_gids", "no_duplicate_users", "no_duplicate_groups",
 		"groups_exist", "root_gid0", "pass_max_days", "pass_min_days", "pass_warn_age",
-		"inactive", "shadow_group_empty",
+		"inactive", "shadow_group_empty", "gid0_only_root", "gid0_only_root_group", "lastchg_in_past",
+		"nologin_locked",
 	};
 	for (size_t i = 0; i < ELEMENTSOF(all); i++)
 		is_int(rule(all[i]), VERDICT_PASS, "good database passes %s", all[i]);
@@ -170,6 +171,22 @@ static void test_rules(void)
 	       "min age 0 < 1");
 	is_int(pt_verdict(&probe_accounts, pt_check("accounts", "rule", "inactive", NULL)), VERDICT_FAIL,
 	       "inactive unset");
+
+	/* GID 0, future password changes, unlocked nologin accounts. */
+	write_db("root:x:0:0::/root:/bin/bash\nsync:x:4:0::/bin:/bin/sync\nops:x:1001:0::/:/bin/bash\n"
+		 "svc:x:999:999::/:/usr/sbin/nologin\nftp:x:998:998::/:/bin/false\nnoshadow:x:997:997::/:/sbin/nologin\n",
+		 "root:$6$x:19700:1:365:7:30::\nsync:*:19700::::::\nops:$6$y:99999:1:365:7:30::\n"
+		 "svc:!:19700::::::\nftp:$6$z:19700::::::\n",
+		 "root:x:0:\nwheel:x:0:ops\nsvc:x:999:\n");
+	res = pt_run(&probe_accounts, pt_check("accounts", "rule", "gid0_only_root", NULL));
+	is_str(res.observed, "ops has primary GID 0", "sync exempt, ops reported");
+	res = pt_run(&probe_accounts, pt_check("accounts", "rule", "gid0_only_root_group", NULL));
+	is_str(res.observed, "group wheel has GID 0", "second GID 0 group");
+	res = pt_run(&probe_accounts, pt_check("accounts", "rule", "lastchg_in_past", NULL));
+	is_int(res.verdict, VERDICT_FAIL, "password change in the future");
+	ok(strncmp(res.observed, "ops changed its password on day 99999", 37) == 0, "observed: %s", res.observed);
+	res = pt_run(&probe_accounts, pt_check("accounts", "rule", "nologin_locked", NULL));
+	is_str(res.observed, "ftp (shell /bin/false) is not locked", "locked and shadow-less accounts pass");
 
 	/* Root's group. */
 	write_db("root:x:0:10::/root:/bin/bash\n", "root:*:1::::::\n", "root:x:0:\nwheel:x:10:\n");
