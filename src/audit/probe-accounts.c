@@ -527,6 +527,20 @@ static const struct rule rules[] = {
 	  rule_root_path },
 };
 
+static void rule_ctx_done(struct rule_ctx *rc)
+{
+	strbuf_free(&rc->obs);
+}
+
+/* The shadow field an aging rule bounds, for the expected text. */
+static const char *aging_what(const struct rule *ru)
+{
+	return streq(ru->name, "pass_max_days")	  ? "maximum age"
+	       : streq(ru->name, "inactive")	  ? "inactivity period"
+	       : streq(ru->name, "pass_min_days") ? "minimum age"
+						  : "warning period";
+}
+
 static const struct rule *rule_find(const char *name)
 {
 	for (size_t i = 0; i < ELEMENTSOF(rules); i++)
@@ -615,7 +629,7 @@ static int eval_cached(const struct check *c, struct audit_ctx *ctx, void **slot
 		{ NEED_DEFS, LOGIN_DEFS_PATH },
 	};
 	const struct rule *ru = rule_find(check_arg(c, "rule") ?: "");
-	struct rule_ctx rc = { .check = c, .rule = ru, .actx = ctx, .obs = STRBUF_INIT };
+	_cleanup_(rule_ctx_done) struct rule_ctx rc = { .check = c, .rule = ru, .actx = ctx, .obs = STRBUF_INIT };
 	_cleanup_free_ char *expected = NULL;
 	int r;
 
@@ -641,32 +655,21 @@ static int eval_cached(const struct check *c, struct audit_ctx *ctx, void **slot
 	}
 
 	r = ru->run(&rc);
-	if (r >= 0 && rc.bad > SHOW_MAX)
-		strbuf_printf(&rc.obs, " and %u more", rc.bad - SHOW_MAX);
-	if (r >= 0 && strbuf_error(&rc.obs) < 0)
-		r = -ENOMEM;
 	if (r < 0)
-		goto out;
+		return r;
+	if (rc.bad > SHOW_MAX)
+		strbuf_printf(&rc.obs, " and %u more", rc.bad - SHOW_MAX);
+	if (strbuf_error(&rc.obs) < 0)
+		return -ENOMEM;
 	if (ru->expected)
 		expected = strdup(ru->expected);
-	else
-		r = asprintf(&expected, "%s %s %lld days for every account with a password",
-			     streq(ru->name, "pass_max_days") ? "maximum age"
-			     : streq(ru->name, "inactive")   ? "inactivity period"
-			     : streq(ru->name, "pass_min_days") ? "minimum age"
-								: "warning period",
-			     streq(ru->bound_key, "max") ? "<=" : ">=", bound(&rc, ru));
-	if (r < 0)
+	else if (asprintf(&expected, "%s %s %lld days for every account with a password", aging_what(ru),
+			  streq(ru->bound_key, "max") ? "<=" : ">=", bound(&rc, ru)) < 0)
 		expected = NULL;
-	if (!expected) {
-		r = -ENOMEM;
-		goto out;
-	}
-	r = probe_result_set(ret, rc.bad ? VERDICT_FAIL : VERDICT_PASS, rc.bad ? strbuf_str(&rc.obs) : "none",
-			     expected);
-out:
-	strbuf_free(&rc.obs);
-	return r;
+	if (!expected)
+		return -ENOMEM;
+	return probe_result_set(ret, rc.bad ? VERDICT_FAIL : VERDICT_PASS, rc.bad ? strbuf_str(&rc.obs) : "none",
+				expected);
 }
 
 static int accounts_eval(const struct check *c, struct audit_ctx *ctx, struct probe_result *ret)

@@ -38,6 +38,7 @@
  * space around '=' ignored; the last occurrence wins.
  */
 #include <ctype.h>
+#include <stdarg.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <strings.h>
@@ -51,6 +52,20 @@
 #define INCLUDE_DEPTH_MAX 8
 #define CONF_FILES_MAX 256u
 #define PAM_FILES_MAX 256u	/* files read per check, includes counted: bounds include fan-out */
+
+/* asprintf() that returns the string, or NULL on allocation failure. */
+static char *strf(const char *fmt, ...) _printf_(1, 2);
+static char *strf(const char *fmt, ...)
+{
+	char *s;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	return n < 0 ? NULL : s;
+}
 
 static const char *const pam_types[] = { "account", "auth", "password", "session" };
 
@@ -316,9 +331,9 @@ static int walk_file(struct pam_walk *w, const char *path, const char *type_filt
 		if (strbuf_error(&logical) < 0)
 			return -ENOMEM;
 		{
-			_cleanup_free_ char *where = NULL;
+			_cleanup_free_ char *where = strf("%s:%u", host, first);
 
-			if (asprintf(&where, "%s:%u", host, first) < 0)
+			if (!where)
 				return -ENOMEM;
 			r = handle_line(w, strbuf_str(&logical), where, type_filter, depth);
 			if (r < 0)
@@ -476,14 +491,52 @@ static int pwquality_conf(const struct rootfs *root, const char *name, struct co
 	return conf_scan(root, "/etc/security/pwquality.conf", name, cv, d);
 }
 
+static void conf_value_done(struct conf_value *cv)
+{
+	free(cv->value);
+	free(cv->where);
+}
+
+/* present = yes|no without option: is there a line of the module? */
+static int eval_presence(const struct pam_walk *w, const char *type, const char *host, bool want,
+			 struct probe_result *ret)
+{
+	_cleanup_free_ char *shown = NULL, *expected = NULL;
+
+	if (w->n_lines > 0)
+		shown = strf("%s line at %s", w->module, w->lines[0].where);
+	else
+		shown = strf("no %s %s line in %s", type, w->module, host);
+	expected = strf("%s %s line %s", type, w->module, want ? "present" : "absent");
+	if (!shown || !expected)
+		return -ENOMEM;
+	return probe_result_set(ret, (w->n_lines > 0) == want ? VERDICT_PASS : VERDICT_FAIL, shown, expected);
+}
+
+/* option with present = no: no line of the module carries it. */
+static int eval_option_absent(const struct pam_walk *w, const char *option, struct probe_result *ret)
+{
+	_cleanup_free_ char *shown = NULL, *expected = NULL;
+	const struct pam_line *bad = NULL;
+
+	for (size_t i = 0; i < w->n_lines && !bad; i++)
+		if (line_option(&w->lines[i], option, NULL))
+			bad = &w->lines[i];
+	shown = bad ? strf("%s at %s", option, bad->where) : strf("no %s", option);
+	expected = strf("no %s line with %s", w->module, option);
+	if (!shown || !expected)
+		return -ENOMEM;
+	return probe_result_set(ret, bad ? VERDICT_FAIL : VERDICT_PASS, shown, expected);
+}
+
 static int pam_eval(const struct check *c, struct audit_ctx *ctx, struct probe_result *ret)
 {
 	const char *file = check_arg(c, "file"), *type = check_arg(c, "type"), *module = check_arg(c, "module");
 	const char *present = check_arg(c, "present"), *option = check_arg(c, "option");
 	_cleanup_free_ char *key = NULL, *shown = NULL, *host = NULL, *expected = NULL;
-	struct pam_walk w = { .root = ctx->root, .type = type };
-	struct conf_value cv = {};
-	const char *value = NULL, *arg = NULL;
+	_cleanup_(pam_walk_done) struct pam_walk w = { .root = ctx->root, .type = type };
+	_cleanup_(conf_value_done) struct conf_value cv = {};
+	const char *value, *arg = NULL;
 	bool want_present = true;
 	int r;
 
@@ -498,117 +551,54 @@ static int pam_eval(const struct check *c, struct audit_ctx *ctx, struct probe_r
 	w.module = key;
 	r = walk_file(&w, file, NULL, 0);
 	if (r == -ENOMEM)
-		goto out;
-	if (r < 0) {
-		r = probe_result_setf_reason(ret, VERDICT_ERROR, "%s", w.diag.msg);
-		goto out;
-	}
+		return r;
+	if (r < 0)
+		return probe_result_setf_reason(ret, VERDICT_ERROR, "%s", w.diag.msg);
 
-	if (!option) {
-		if (w.n_lines > 0)
-			r = asprintf(&shown, "%s line at %s", key, w.lines[0].where);
-		else
-			r = asprintf(&shown, "no %s %s line in %s", type, key, host);
-		if (r < 0) {
-			shown = NULL;
-			r = -ENOMEM;
-			goto out;
-		}
-		r = asprintf(&expected, "%s %s line %s", type, key, want_present ? "present" : "absent");
-		if (r < 0) {
-			expected = NULL;
-			r = -ENOMEM;
-			goto out;
-		}
-		r = probe_result_set(ret, (w.n_lines > 0) == want_present ? VERDICT_PASS : VERDICT_FAIL, shown,
-				     expected);
-		goto out;
-	}
+	if (!option)
+		return eval_presence(&w, type, host, want_present, ret);
+	if (present && !want_present)
+		return eval_option_absent(&w, option, ret);
 
-	if (present && !want_present) {
-		/* No line of this module carries the option. */
-		const struct pam_line *bad = NULL;
-
-		for (size_t i = 0; i < w.n_lines && !bad; i++)
-			if (line_option(&w.lines[i], option, NULL))
-				bad = &w.lines[i];
-		if (bad)
-			r = asprintf(&shown, "%s at %s", option, bad->where);
-		else
-			r = asprintf(&shown, "no %s", option);
-		if (r < 0)
-			shown = NULL;
-		else if (asprintf(&expected, "no %s line with %s", key, option) < 0)
-			expected = NULL;
-		if (!shown || !expected) {
-			r = -ENOMEM;
-			goto out;
-		}
-		r = probe_result_set(ret, bad ? VERDICT_FAIL : VERDICT_PASS, shown, expected);
-		goto out;
-	}
-
+	expected = expect_present(c) ? expect_describe(c) : strf("%s set", option);
+	if (!expected)
+		return -ENOMEM;
 	if (w.n_lines == 0) {
-		if (asprintf(&shown, "no %s %s line in %s", type, key, host) < 0) {
-			shown = NULL;
-			r = -ENOMEM;
-			goto out;
-		}
-		if (expect_present(c))
-			expected = expect_describe(c);
-		else if (asprintf(&expected, "%s set", option) < 0)
-			expected = NULL;
-		if (!expected) {
-			r = -ENOMEM;
-			goto out;
-		}
-		r = probe_result_set(ret, VERDICT_FAIL, shown, expected);
-		goto out;
+		shown = strf("no %s %s line in %s", type, key, host);
+		if (!shown)
+			return -ENOMEM;
+		return probe_result_set(ret, VERDICT_FAIL, shown, expected);
 	}
 
 	value = line_option(&w.lines[0], option, &arg);
-	if (value) {
-		r = asprintf(&shown, "%s (%s)", arg, w.lines[0].where);
-	} else {
+	if (value)
+		shown = strf("%s (%s)", arg, w.lines[0].where);
+	else {
 		struct diag d = {};
-		const char *conf = NULL;
+		const char *conf;
 
+		r = 0;
 		if (streq(key, "pam_pwquality"))
 			r = pwquality_conf(ctx->root, option, &cv, &d);
 		else if (streq(key, "pam_faillock")) {
 			conf = line_option(&w.lines[0], "conf", NULL);
 			r = conf_scan(ctx->root, !isempty(conf) ? conf : "/etc/security/faillock.conf", option, &cv, &d);
-		} else
-			r = 0;
-		if (r == -ENOMEM)
-			goto out;
-		if (r < 0) {
-			r = probe_result_setf_reason(ret, VERDICT_ERROR, "%s", d.msg);
-			goto out;
 		}
+		if (r == -ENOMEM)
+			return r;
+		if (r < 0)
+			return probe_result_setf_reason(ret, VERDICT_ERROR, "%s", d.msg);
 		value = cv.value;
 		if (value)
-			r = asprintf(&shown, "%s%s%s (%s)", option, *value ? "=" : "", value, cv.where);
+			shown = strf("%s%s%s (%s)", option, *value ? "=" : "", value, cv.where);
 		else
-			r = asprintf(&shown, "(unset: not on %s nor in the module's configuration)", w.lines[0].where);
+			shown = strf("(unset: not on %s nor in the module's configuration)", w.lines[0].where);
 	}
-	if (r < 0) {
-		shown = NULL;
-		r = -ENOMEM;
-		goto out;
-	}
+	if (!shown)
+		return -ENOMEM;
 	if (expect_present(c))
-		r = expect_eval_shown(c, value, shown, false, ret);
-	else if (asprintf(&expected, "%s set", option) < 0) {
-		expected = NULL;
-		r = -ENOMEM;
-	} else
-		r = probe_result_set(ret, value ? VERDICT_PASS : VERDICT_FAIL, shown, expected);
-out:
-	free(cv.value);
-	free(cv.where);
-	pam_walk_done(&w);
-	return r;
+		return expect_eval_shown(c, value, shown, false, ret);
+	return probe_result_set(ret, value ? VERDICT_PASS : VERDICT_FAIL, shown, expected);
 }
 
 const struct probe probe_pam = {
