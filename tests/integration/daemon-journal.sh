@@ -25,6 +25,7 @@ echo one >"$W/a"
 echo two >"$W/b"
 echo three >"$W/d/x"
 echo orig >"$W/e"
+echo "in the baseline" >"$W/doomed"
 echo secret >"$W/secret"
 chmod 644 "$W/secret"
 # A failing hardening check that concerns $W/secret (correlation).
@@ -154,6 +155,22 @@ ldd "$VIGILD" 2>/dev/null | grep -q libasan && limit=262144
 ok $([ "${rss:-999999}" -lt $limit ] && echo 0 || echo 1) "RSS bounded after the burst (${rss} kB < $limit kB)"
 created=$(count_journal "$(field MESSAGE_ID $MID_CREATED)" "$W/burst/")
 ok $([ "$created" -le 2000 ] && echo 0 || echo 1) "the burst did not flood the journal ($created single events)"
+
+# Overflow: with vigild stopped, more events than the kernel queues
+# (fanotify 16384, inotify max_queued_events) are lost; vigild must say so
+# and rescan, which finds a change made while it was stopped.
+# (In $W itself: inotify could not watch a new directory while stopped.)
+kill -STOP "$(vigild_pid)"
+(cd "$W" && seq -f 'flood%g' 12000 | xargs touch && seq -f 'flood%g' 12000 | xargs rm)
+rm "$W/doomed"
+kill -CONT "$(vigild_pid)"
+e=$(wait_journal 30 "$(field MESSAGE_ID 2eb15c89921c4cadb2c8924ce6369186)")
+ok $? "kernel queue overflow reported"
+contains "$e" '"PRIORITY":"3"' "overflow is an error-level alert"
+wait_journal 30 "$(field VIGIL_PATH "$W/doomed")" "$(field VIGIL_ACTION deleted)" >/dev/null
+ok $? "rescan after the overflow finds the deletion"
+vigild_alive
+ok $? "vigild alive after the overflow"
 
 # vigil status reads the state file.
 s=$("$VIGIL" status --state-file "$TMP/state" --json)
