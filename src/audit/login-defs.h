@@ -2,8 +2,9 @@
 #pragma once
 
 /*
- * /etc/login.defs with the semantics of shadow-utils (lib/getdef.c,
- * def_load(), non-econf build as in Debian 12):
+ * /etc/login.defs with the semantics of shadow-utils (shadow-maint/shadow,
+ * lib/getdef.c: def_load() and putdef_str() of the build without
+ * libeconf, which reads /etc/login.defs alone):
  *
  *  - the file is read with fgets() into a 1024-byte buffer, so a line
  *    longer than 1023 bytes is read as several lines;
