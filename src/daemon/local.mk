@@ -59,3 +59,7 @@ tests_unit_test_daemon_state_LDADD = libvigild.a libvigil.a $(VIGIL_LIBS)
 tests_fuzz_fuzz_state_SOURCES = tests/fuzz/fuzz-state.c $(FUZZ_DRIVER)
 tests_fuzz_fuzz_state_CFLAGS = $(AM_CFLAGS) $(VIGIL_CFLAGS)
 tests_fuzz_fuzz_state_LDADD = libvigild.a libvigil.a $(VIGIL_LIBS)
+
+dist_man_MANS += man/vigild.8
+TESTS += tests/integration/daemon-unit.sh
+EXTRA_DIST += tests/integration/daemon-unit.sh
