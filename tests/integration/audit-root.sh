@@ -101,6 +101,17 @@ verdict files.unowned pass
 contains "$out" '"observed":"1: /srv/drop"' "world-writable directory named"
 contains "$out" "Match block sets 'yes' at /etc/ssh/sshd_config:5" "Match override noted"
 
+# A hostile file name cannot forge a line in either output format.
+mkdir -p "$IMG/srv/evil"
+printf x > "$IMG/srv/evil/$(printf 'a\nb\033[31mc')"
+chmod 666 "$IMG/srv/evil/"*
+out=$("$VIGIL" audit --root "$IMG" --json --checks-dir "$RULES" --check files.world-writable)
+is "$(printf '%s\n' "$out" | wc -l | tr -d ' ')" 2 "JSON: one line per check despite a newline in a file name"
+contains "$out" 'a\\x0ab\\x1b[31mc' "JSON: control characters escaped"
+out=$("$VIGIL" audit --root "$IMG" --checks-dir "$RULES" --check files.world-writable)
+contains "$out" 'a\x0ab\x1b[31mc' "text: control characters escaped"
+rm -rf "$IMG/srv/evil"
+
 # A rule directory of passing checks only: exit 0.
 mkdir -p "$TMP/pass.d"
 cat > "$TMP/pass.d/10-pass.conf" <<'CONF'
