@@ -98,6 +98,19 @@ static void test_live(void)
 	at_remove("/etc");
 }
 
+static void test_parsed_once(void)
+{
+	struct audit_ctx ctx = {};
+
+	at_write("/etc/sysctl.d/10-a.conf", "net.ipv4.ip_forward = 0\n");
+	is_int(at_eval_ctx(FWD, false, &ctx), VERDICT_PASS, "first check of the run reads the files");
+	at_write("/etc/sysctl.d/10-a.conf", "net.ipv4.ip_forward = 1\n");
+	is_int(at_eval_ctx(FWD, false, &ctx), VERDICT_PASS, "later checks of the same run use the parsed merge");
+	audit_ctx_done(&ctx);
+	is_int(at_eval(FWD), VERDICT_FAIL, "a new run reads again");
+	at_remove("/etc/sysctl.d");
+}
+
 static void test_validate(void)
 {
 	struct check_set set = CHECK_SET_INIT;
@@ -125,6 +138,7 @@ int main(void)
 	test_precedence();
 	test_globs_and_values();
 	test_live();
+	test_parsed_once();
 	test_validate();
 	return tap_done();
 }
