@@ -15,7 +15,7 @@
 #include "probes.h"
 #include "strbuf.h"
 
-#define FILES_DEFAULT_MAX 200000
+#define FILES_DEFAULT_MAX 5000000
 #define FILES_MAX_DEPTH 64
 #define FILES_MAX_SHOWN 5
 #define FILES_MAX_ROOTS 16
