@@ -63,3 +63,10 @@ tests_fuzz_fuzz_state_LDADD = libvigild.a libvigil.a $(VIGIL_LIBS)
 dist_man_MANS += man/vigild.8
 TESTS += tests/integration/daemon-unit.sh
 EXTRA_DIST += tests/integration/daemon-unit.sh
+EXTRA_DIST += tests/bench/bench-daemon.sh
+
+# sd_notify protocol and the journald fallback.
+check_PROGRAMS += tests/helpers/notify-recv
+tests_helpers_notify_recv_SOURCES = tests/helpers/notify-recv.c
+TESTS += tests/integration/daemon-notify.sh
+EXTRA_DIST += tests/integration/daemon-notify.sh

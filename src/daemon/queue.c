@@ -4,6 +4,8 @@
 #include "fileio.h"
 #include "queue.h"
 
+#define JOURNAL_SOCKET "/run/systemd/journal/socket"
+
 struct logq {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;		/* writer: work arrived or stop */
@@ -50,7 +52,9 @@ int logq_write_event(enum log_target target, int fd, const struct vevent *e, boo
 		*ret_fallback = false;
 	switch (target) {
 	case LOG_TARGET_JOURNAL:
-		r = vevent_send_journal(e);
+		/* sd_journal_sendv() returns success without a journal socket
+		 * (it drops silently so programs run anywhere): look first. */
+		r = access(JOURNAL_SOCKET, F_OK) < 0 ? negative_errno() : vevent_send_journal(e);
 		if (r >= 0)
 			return 0;
 		/* journald gone or refusing: same fields, as a JSON line. */

@@ -116,6 +116,7 @@ void vevent_to_text(const struct vevent *e, struct strbuf *out);
  * -E2BIG if there are more fields. */
 int vevent_fields_to_iovec(char *buf, size_t len, struct iovec *iov, size_t n_iov);
 
-/* Send to journald.  0 or the -errno of sd_journal_sendv() (e.g. -ENOENT
- * or -ECONNREFUSED when journald is not running). */
+/* Send to journald.  0 or the -errno of sd_journal_sendv() (-ECONNREFUSED
+ * when journald died; note that without a journal socket at all
+ * sd_journal_sendv() drops the entry and returns 0). */
 int vevent_send_journal(const struct vevent *e);

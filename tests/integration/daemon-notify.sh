@@ -1,0 +1,59 @@
+#!/bin/sh
+# vigild's systemd protocol (READY=1, STATUS=, WATCHDOG=1, RELOADING=1,
+# STOPPING=1) read from a NOTIFY_SOCKET, and the fallback when journald is
+# absent: --log-target=journal with no journald writes JSON lines to stderr.
+. "$VIGIL_SRCDIR/tests/integration/daemon-lib.sh"
+daemon_enter_namespace "$@"
+. "$VIGIL_SRCDIR/tests/integration/lib.sh"
+. "$VIGIL_SRCDIR/tests/integration/daemon-lib.sh"
+
+# No journald here: an empty /run/systemd hides the host's socket.
+mount -t tmpfs tmpfs /run/systemd
+trap daemon_cleanup EXIT
+W=$TMP/w
+mkdir "$W"
+echo one >"$W/a"
+printf '[vigil]\ndatabase = %s/db\n[daemon]\ndebounce = 50ms\naudit_interval = 0\n' "$TMP" >"$TMP/vigil.conf"
+chmod 600 "$TMP/vigil.conf"
+check "baseline created" -- "$VIGIL" init --config "$TMP/vigil.conf" --db "$TMP/db" --force --quiet "$W"
+
+"$VIGIL_BUILDDIR/tests/helpers/notify-recv" "$TMP/notify" 30 >"$TMP/notify.log" &
+RECV=$!
+i=0; while [ ! -S "$TMP/notify" ] && [ $i -lt 100 ]; do sleep 0.02; i=$((i + 1)); done
+NOTIFY_SOCKET=$TMP/notify WATCHDOG_USEC=400000 start_vigild --log-target=journal --config "$TMP/vigil.conf" \
+	--db "$TMP/db" --watch "$W" --state-file "$TMP/state"
+
+wait_notify() {		# wait_notify SECONDS PATTERN [MIN-COUNT]
+	_end=$(($(date +%s) + $1))
+	while [ "$(grep -c -- "$2" "$TMP/notify.log")" -lt "${3:-1}" ]; do
+		[ "$(date +%s)" -ge "$_end" ] && return 1
+		sleep 0.05
+	done
+}
+wait_notify 10 '^READY=1'
+ok $? "READY=1"
+wait_notify 5 '^STATUS=.*events reported'
+ok $? "STATUS= with counters"
+wait_notify 5 '^WATCHDOG=1' 3
+ok $? "WATCHDOG=1 keeps coming with WATCHDOG_USEC set"
+
+echo more >>"$W/a"
+end=$(($(date +%s) + 10))
+while ! grep -q '"VIGIL_PATH":"'"$W"'/a"' "$TMP/vigild.err" && [ "$(date +%s)" -lt $end ]; do sleep 0.05; done
+e=$(grep '"VIGIL_PATH":"'"$W"'/a"' "$TMP/vigild.err")
+contains "$e" '"VIGIL_ACTION":"updated"' "without journald the event goes to stderr"
+contains "$e" '"MESSAGE_ID":"3abc4dafc3ab4306a54ffcc0e8199a23"' "... in the same form (JSON, journald field names)"
+
+kill -HUP "$(vigild_pid)"
+wait_notify 5 '^RELOADING=1'
+ok $? "RELOADING=1 on SIGHUP"
+wait_notify 5 '^READY=1' 2
+ok $? "READY=1 again after the reload"
+kill -TERM "$(vigild_pid)"
+wait "$VIGILD_PID"
+is "$?" 0 "clean exit"
+VIGILD_PID=
+wait_notify 5 '^STOPPING=1'
+ok $? "STOPPING=1 on SIGTERM"
+kill "$RECV" 2>/dev/null
+done_testing
