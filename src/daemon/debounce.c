@@ -7,6 +7,7 @@
 struct pending {
 	char *path;
 	uint64_t due;
+	uint32_t pid;
 	struct pending *prev, *next;	/* touch order: head is due first */
 };
 
@@ -80,7 +81,7 @@ static void append_pending(struct debounce *d, struct pending *p)
 	d->tail = p;
 }
 
-int debounce_touch(struct debounce *d, const char *path, uint64_t now)
+int debounce_touch(struct debounce *d, const char *path, uint64_t now, uint32_t pid)
 {
 	struct pending key = { .path = (char *)path }, *p, **found;
 
@@ -108,6 +109,8 @@ int debounce_touch(struct debounce *d, const char *path, uint64_t now)
 	}
 	/* Touch order equals due order only if the clock never goes back. */
 	p->due = MAX(now + d->delay, d->tail ? d->tail->due : 0);
+	if (pid)
+		p->pid = pid;
 	append_pending(d, p);
 	return 0;
 }
@@ -117,7 +120,7 @@ uint64_t debounce_next_due(const struct debounce *d)
 	return d->head ? d->head->due : UINT64_MAX;
 }
 
-int debounce_pop_due(struct debounce *d, uint64_t now, char **ret)
+int debounce_pop_due(struct debounce *d, uint64_t now, char **ret, uint32_t *ret_pid)
 {
 	struct pending *p = d->head;
 
@@ -127,6 +130,8 @@ int debounce_pop_due(struct debounce *d, uint64_t now, char **ret)
 	(void)tdelete(p, &d->tree, pending_cmp);
 	d->n--;
 	*ret = p->path;
+	if (ret_pid)
+		*ret_pid = p->pid;
 	free(p);
 	return 1;
 }

@@ -26,12 +26,13 @@ int debounce_new(uint64_t delay_usec, size_t max_pending, struct debounce **ret)
 struct debounce *debounce_free(struct debounce *d);
 void debounce_set_delay(struct debounce *d, uint64_t delay_usec);
 
-/* Note an event on path at time now (CLOCK_MONOTONIC usec).  0, -ENOSPC
+/* Note an event on path at time now (CLOCK_MONOTONIC usec), caused by
+ * process pid (0 if unknown; the last known one is kept).  0, -ENOSPC
  * when max_pending paths are pending already, -ENOMEM. */
-int debounce_touch(struct debounce *d, const char *path, uint64_t now);
+int debounce_touch(struct debounce *d, const char *path, uint64_t now, uint32_t pid);
 /* When the next path is due, or UINT64_MAX if none is pending. */
 uint64_t debounce_next_due(const struct debounce *d);
 /* Take the next path due at time now: 1 and *ret (malloc'ed, the caller
- * frees it) if there is one, 0 if none is due yet. */
-int debounce_pop_due(struct debounce *d, uint64_t now, char **ret);
+ * frees it) and *ret_pid (may be NULL) if there is one, 0 if none is due. */
+int debounce_pop_due(struct debounce *d, uint64_t now, char **ret, uint32_t *ret_pid);
 size_t debounce_pending(const struct debounce *d);

@@ -28,6 +28,7 @@
 #include "log.h"
 #include "monitor.h"
 #include "posture-audit.h"
+#include "procinfo.h"
 #include "queue.h"
 #include "rootfs.h"
 #include "scan.h"
@@ -73,6 +74,7 @@ struct daemon {
 	struct logq *logq;
 	struct posture posture;		/* failing checks (filled by the audit) */
 	struct posture_audit *audit;
+	struct procinfo_cache procs;
 	struct daemon_state st;
 
 	sd_event *loop;
@@ -427,9 +429,9 @@ static int on_audit_timer(sd_event_source *s, uint64_t usec, void *userdata)
 
 /* ---- monitor -> debounce -> verify ---- */
 
-static void touch(struct daemon *dm, const char *path)
+static void touch(struct daemon *dm, const char *path, pid_t pid)
 {
-	int r = debounce_touch(dm->deb, path, now_monotonic_usec());
+	int r = debounce_touch(dm->deb, path, now_monotonic_usec(), (uint32_t)pid);
 
 	if (r == -ENOSPC)
 		report_overflow(dm, "too many paths pending verification");
@@ -437,7 +439,7 @@ static void touch(struct daemon *dm, const char *path)
 		report_overflow(dm, "out of memory queueing a path");
 }
 
-static void on_monitor_path(void *userdata, const char *path, unsigned flags)
+static void on_monitor_path(void *userdata, const char *path, unsigned flags, pid_t pid)
 {
 	struct daemon *dm = userdata;
 
@@ -445,7 +447,9 @@ static void on_monitor_path(void *userdata, const char *path, unsigned flags)
 		report_overflow(dm, "kernel event queue overflow");
 		return;
 	}
-	touch(dm, path);
+	if (pid > 0)
+		procinfo_note(&dm->procs, pid, now_monotonic_usec());
+	touch(dm, path, pid);
 }
 
 static void arm_verify(struct daemon *dm)
@@ -494,7 +498,7 @@ static int touch_tree(struct daemon *dm, const char *dir, unsigned depth, size_t
 		p = path_join(dir, de->d_name);
 		if (!p || !monitor_path_selected(dm->sel, p))
 			continue;
-		touch(dm, p);
+		touch(dm, p, 0);
 		if (de->d_type == DT_DIR) {
 			r = touch_tree(dm, p, depth + 1, budget);
 			if (r < 0)
@@ -519,11 +523,30 @@ static void touch_baseline_children(struct daemon *dm, const char *dir)
 		/* path_compare() puts a directory's entries right after it. */
 		if (strncmp(r.path, dir, l) != 0 || r.path[l] != '/')
 			break;
-		touch(dm, r.path);
+		touch(dm, r.path, 0);
 	}
 }
 
-static void verify_path(struct daemon *dm, const char *path)
+/* Who changed it, as far as the kernel told us (procinfo.h). */
+static void attribute(struct daemon *dm, struct vevent *e, pid_t pid)
+{
+	const struct procinfo *pi;
+
+	if (pid <= 0)
+		return;
+	vevent_addf(e, "VIGIL_PID", "%d", (int)pid);
+	pi = procinfo_get(&dm->procs, pid, now_monotonic_usec());
+	if (!pi)
+		return;
+	if (pi->exe[0])
+		vevent_add(e, "VIGIL_EXE", pi->exe);
+	if (pi->have_uid)
+		vevent_addf(e, "VIGIL_UID", "%u", (unsigned)pi->uid);
+	if (pi->exe[0])
+		vevent_message(e, " by %s[%d]", pi->exe, (int)pid);
+}
+
+static void verify_path(struct daemon *dm, const char *path, pid_t pid)
 {
 	const struct watch_rule *rule = selection_rule_for(dm->sel, path);
 	struct vevent *e = NULL;
@@ -538,8 +561,10 @@ static void verify_path(struct daemon *dm, const char *path)
 		log_debug_errno(r, "%s: cannot verify: %m", path);
 		return;
 	}
-	if (r > 0)
+	if (r > 0) {
+		attribute(dm, e, pid);
 		report(dm, e);
+	}
 	if (was_dir && !is_dir)
 		touch_baseline_children(dm, path);
 	else if (is_dir && !was_dir) {
@@ -555,11 +580,12 @@ static int on_verify_timer(sd_event_source *s, uint64_t usec, void *userdata)
 	struct daemon *dm = userdata;
 	uint64_t now = now_monotonic_usec();
 	char *path;
+	uint32_t pid;
 
 	(void)s;
 	(void)usec;
-	for (unsigned i = 0; i < VERIFY_BATCH && debounce_pop_due(dm->deb, now, &path) > 0; i++) {
-		verify_path(dm, path);
+	for (unsigned i = 0; i < VERIFY_BATCH && debounce_pop_due(dm->deb, now, &path, &pid) > 0; i++) {
+		verify_path(dm, path, (pid_t)pid);
 		free(path);
 	}
 	arm_verify(dm);

@@ -140,7 +140,7 @@ static void handle_info(struct fan_monitor *f, const struct fanotify_event_metad
 	if (!monitor_path_selected(f->m.sel, path))
 		return;
 	f->m.stats.selected++;
-	fn(userdata, path, flags);
+	fn(userdata, path, flags, md->pid > 0 ? md->pid : 0);
 }
 
 static int fan_dispatch(struct monitor *m, monitor_fn fn, void *userdata)
@@ -180,7 +180,7 @@ static int fan_dispatch(struct monitor *m, monitor_fn fn, void *userdata)
 			if (md.fd >= 0)	/* never for FID groups; be safe */
 				close(md.fd);
 			if (md.mask & FAN_Q_OVERFLOW) {
-				fn(userdata, NULL, MONITOR_EV_OVERFLOW);
+				fn(userdata, NULL, MONITOR_EV_OVERFLOW, 0);
 				continue;
 			}
 			/* Only the first fid record names the object (DFID_NAME). */

@@ -135,7 +135,7 @@ static int walk(struct in_monitor *im, const char *dir, dev_t dev, unsigned dept
 		if (!monitor_path_selected(sel, p))
 			continue;
 		if (fn)
-			fn(userdata, p, de->d_type == DT_DIR ? MONITOR_EV_DIR : 0);
+			fn(userdata, p, de->d_type == DT_DIR ? MONITOR_EV_DIR : 0, 0);
 		if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
 			continue;
 		if (fstatat(dirfd(dp), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode))
@@ -198,7 +198,7 @@ static void handle_event(struct in_monitor *im, const struct inotify_event *ev, 
 	unsigned flags = ev->mask & IN_ISDIR ? MONITOR_EV_DIR : 0;
 
 	if (ev->mask & IN_Q_OVERFLOW) {
-		fn(userdata, NULL, MONITOR_EV_OVERFLOW);
+		fn(userdata, NULL, MONITOR_EV_OVERFLOW, 0);
 		return;
 	}
 	if (ev->wd < 0 || (size_t)ev->wd >= im->alloc || !im->paths[ev->wd]) {
@@ -225,7 +225,7 @@ static void handle_event(struct in_monitor *im, const struct inotify_event *ev, 
 	if ((ev->mask & IN_MOVED_FROM) && (ev->mask & IN_ISDIR))
 		forget_subtree(im, path);
 	im->m.stats.selected++;
-	fn(userdata, path, flags);
+	fn(userdata, path, flags, 0);
 	if ((ev->mask & (IN_CREATE | IN_MOVED_TO)) && (ev->mask & IN_ISDIR)) {
 		struct stat st;
 		uint64_t count = 0;

@@ -14,6 +14,7 @@
  */
 
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "conf.h"
 #include "selection.h"
@@ -23,7 +24,8 @@ enum {
 	MONITOR_EV_DIR = 1u << 1,	/* path is (or was) a directory */
 };
 
-typedef void (*monitor_fn)(void *userdata, const char *path, unsigned flags);
+/* pid: the process behind the event (fanotify), 0 if unknown (inotify). */
+typedef void (*monitor_fn)(void *userdata, const char *path, unsigned flags, pid_t pid);
 
 struct monitor_stats {
 	uint64_t events;	/* kernel events read */

@@ -88,6 +88,17 @@ contains "$e" '"PRIORITY":"' "PRIORITY set"
 wait_journal 10 "$(field VIGIL_PATH "$W/e")" >/dev/null
 ok $? "editor save reported"
 
+# Attribution: fanotify reports the pid; exe and uid are read while the
+# writer still exists (a writer that exits at once gets VIGIL_PID only).
+if [ "$MONITOR" = fanotify ]; then
+	sh -c 'echo copy >"$1"; sleep 2' sh "$W/copied" &
+	e=$(wait_journal 10 "$(field VIGIL_PATH "$W/copied")")
+	ok $? "copy reported"
+	contains "$e" "$(field VIGIL_EXE "$(readlink -f /bin/sh)")" "VIGIL_EXE names the writer"
+	contains "$e" "$(field VIGIL_UID 0)" "VIGIL_UID"
+	contains "$e" '"VIGIL_PID":"' "VIGIL_PID"
+fi
+
 # Same deviations again (touch, same mode, same content), then a marker:
 # events are verified in order, so once the marker is in, the repeats
 # would be too.

@@ -4,6 +4,7 @@
 
 #include "daemon/correlate.h"
 #include "daemon/monitor.h"
+#include "daemon/procinfo.h"
 #include "daemon/schedule.h"
 #include "daemon/state.h"
 #include "record.h"
@@ -112,8 +113,28 @@ static void test_selected(void)
 	selection_free(&sel);
 }
 
+static void test_procinfo(void)
+{
+	struct procinfo pi;
+	struct procinfo_cache c = { 0 };
+	char self[256];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	self[n > 0 ? n : 0] = '\0';
+	is_int(procinfo_read("/proc", getpid(), &pi), 0, "read our own process");
+	is_str(pi.exe, self, "exe");
+	ok(pi.have_uid && pi.uid == getuid(), "uid");
+	is_int(procinfo_read("/proc", 0, &pi), -EINVAL, "pid 0 refused");
+	is_int(procinfo_read("/nonexistent-proc", 1, &pi), -ESRCH, "gone process: -ESRCH");
+	procinfo_note(&c, getpid(), 1000);
+	ok(procinfo_get(&c, getpid(), 2000) != NULL, "cached");
+	ok(procinfo_get(&c, getpid(), 1000 + PROCINFO_TTL_USEC) == NULL, "expires");
+	ok(procinfo_get(&c, 12345678, 2000) == NULL, "unknown pid");
+}
+
 int main(void)
 {
+	test_procinfo();
 	test_state();
 	test_schedule();
 	test_posture();
