@@ -546,47 +546,89 @@ static void attribute(struct daemon *dm, struct vevent *e, pid_t pid)
 		vevent_message(e, " by %s[%d]", pi->exe, (int)pid);
 }
 
-static void verify_path(struct daemon *dm, const char *path, pid_t pid)
+/* One verified path of a batch, kept until renames are paired. */
+struct verified {
+	char *path;
+	struct vevent *e;	/* NULL: nothing to report */
+	struct verify_info info;
+	pid_t pid;
+};
+
+static void verify_path(struct daemon *dm, struct verified *v)
 {
-	const struct watch_rule *rule = selection_rule_for(dm->sel, path);
-	struct vevent *e = NULL;
-	bool is_dir = false, was_dir = false;
+	const struct watch_rule *rule = selection_rule_for(dm->sel, v->path);
 	int r;
 
-	if (!rule || !monitor_path_selected(dm->sel, path))
+	if (!rule || !monitor_path_selected(dm->sel, v->path))
 		return;
 	dm->st.verified++;
-	r = verifier_check_path(dm->ver, &dm->root, dm->base, rule, path, &e, &is_dir, &was_dir);
+	r = verifier_check_path(dm->ver, &dm->root, dm->base, rule, v->path, &v->e, &v->info);
 	if (r < 0) {
-		log_debug_errno(r, "%s: cannot verify: %m", path);
+		log_debug_errno(r, "%s: cannot verify: %m", v->path);
+		v->e = NULL;
 		return;
 	}
-	if (r > 0) {
-		attribute(dm, e, pid);
-		report(dm, e);
-	}
-	if (was_dir && !is_dir)
-		touch_baseline_children(dm, path);
-	else if (is_dir && !was_dir) {
+	if (r == 0)
+		v->e = NULL;
+	if (v->info.was_dir && !v->info.is_dir)
+		touch_baseline_children(dm, v->path);
+	else if (v->info.is_dir && !v->info.was_dir) {
 		size_t budget = NEW_TREE_MAX;
 
-		if (touch_tree(dm, path, 0, &budget) == -E2BIG)
+		if (touch_tree(dm, v->path, 0, &budget) == -E2BIG)
 			schedule_rescan(dm);
 	}
 }
+
+static bool same_file(const struct verify_info *a, const struct verify_info *b)
+{
+	return a->ino == b->ino && a->has_sha256 && b->has_sha256 && memcmp(a->sha256, b->sha256, SHA256_LEN) == 0;
+}
+
+/* A rename is a deletion and a creation of the same inode with the same
+ * content, verified in the same batch: report one "moved" event. */
+static void pair_moves(struct verified *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!v[i].e || v[i].info.action != CHANGE_DELETED)
+			continue;
+		for (size_t k = 0; k < n; k++)
+			if (v[k].e && v[k].info.action == CHANGE_CREATED && same_file(&v[i].info, &v[k].info)) {
+				verifier_make_moved(v[k].e, v[i].path);
+				v[i].e = vevent_free(v[i].e);
+				break;
+			}
+	}
+}
+
+/* Slack when taking due paths: the two halves of a rename are touched
+ * microseconds apart and should land in one batch. */
+#define VERIFY_SLACK_USEC (20 * 1000ULL)
 
 static int on_verify_timer(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct daemon *dm = userdata;
 	uint64_t now = now_monotonic_usec();
-	char *path;
+	struct verified batch[VERIFY_BATCH];
+	size_t n = 0;
 	uint32_t pid;
 
 	(void)s;
 	(void)usec;
-	for (unsigned i = 0; i < VERIFY_BATCH && debounce_pop_due(dm->deb, now, &path, &pid) > 0; i++) {
-		verify_path(dm, path, (pid_t)pid);
-		free(path);
+	while (n < VERIFY_BATCH && debounce_pop_due(dm->deb, now + VERIFY_SLACK_USEC, &batch[n].path, &pid) > 0) {
+		batch[n].e = NULL;
+		batch[n].pid = (pid_t)pid;
+		memset(&batch[n].info, 0, sizeof(batch[n].info));
+		verify_path(dm, &batch[n]);
+		n++;
+	}
+	pair_moves(batch, n);
+	for (size_t i = 0; i < n; i++) {
+		if (batch[i].e) {
+			attribute(dm, batch[i].e, batch[i].pid);
+			report(dm, batch[i].e);
+		}
+		free(batch[i].path);
 	}
 	arm_verify(dm);
 	state_dirty(dm);

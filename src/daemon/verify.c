@@ -153,10 +153,21 @@ int verifier_check_change(struct verifier *v, const struct change *c, struct vev
 	return r < 0 ? r : 1;
 }
 
+void verifier_make_moved(struct vevent *e, const char *from)
+{
+	const char *to = vevent_get(e, "VIGIL_PATH");
+
+	e->cls = VEVENT_FILE_MOVED;
+	vevent_add(e, "VIGIL_MOVED_FROM", from);
+	strbuf_reset(&e->message);
+	vevent_message(e, "moved %s -> %s", from, to ? to : "?");
+}
+
 int verifier_check_path(struct verifier *v, const struct rootfs *root, const struct baseline *b,
 			const struct watch_rule *rule, const char *path, struct vevent **ret_event,
-			bool *ret_is_dir, bool *ret_was_dir)
+			struct verify_info *ret_info)
 {
+	struct verify_info info = { 0 };
 	struct vrecord cur = { 0 }, old = { 0 };
 	struct change c;
 	bool have_cur = false, have_old = false;
@@ -172,10 +183,10 @@ int verifier_check_path(struct verifier *v, const struct rootfs *root, const str
 		baseline_record(b, idx, &old);
 		have_old = true;
 	}
-	if (ret_is_dir)
-		*ret_is_dir = have_cur && cur.type == FT_DIR;
-	if (ret_was_dir)
-		*ret_was_dir = have_old && old.type == FT_DIR;
+	info.is_dir = have_cur && cur.type == FT_DIR;
+	info.was_dir = have_old && old.type == FT_DIR;
+	if (ret_info)
+		*ret_info = info;
 
 	if (!have_cur && !have_old) {	/* created and gone again before we looked */
 		forget(v, path);
@@ -188,6 +199,14 @@ int verifier_check_path(struct verifier *v, const struct rootfs *root, const str
 		return r;
 	}
 	r = verifier_check_change(v, &c, ret_event);
+	if (r > 0 && ret_info) {
+		const struct vrecord *rec = have_cur ? &cur : &old;
+
+		ret_info->action = c.action;
+		ret_info->ino = rec->ino;
+		ret_info->has_sha256 = rec->has_sha256;
+		memcpy(ret_info->sha256, rec->sha256, SHA256_LEN);
+	}
 	vrecord_done(&cur);
 	return r;
 }

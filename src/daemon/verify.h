@@ -33,13 +33,26 @@ struct verifier *verifier_free(struct verifier *v);
 void verifier_forget_all(struct verifier *v);
 size_t verifier_remembered(const struct verifier *v);
 
+/* What a verification found, for pairing a deletion with a creation of
+ * the same file elsewhere (a rename) and for expanding directories. */
+struct verify_info {
+	enum change_action action;	/* valid when an event was returned */
+	uint64_t ino;			/* of the new record, or the old one if deleted */
+	bool has_sha256;
+	uint8_t sha256[SHA256_LEN];
+	bool is_dir, was_dir;		/* a directory now / in the baseline */
+};
+
 /* Verify path (covered by rule) against b.  1 with *ret_event (owned by
  * the caller) for a deviation not reported yet, 0 for nothing to report,
- * -errno on failure.  ret_is_dir / ret_was_dir (may be NULL): whether the
- * path is a directory now / was one in the baseline. */
+ * -errno on failure.  ret_info (may be NULL) is filled unless -errno. */
 int verifier_check_path(struct verifier *v, const struct rootfs *root, const struct baseline *b,
 			const struct watch_rule *rule, const char *path, struct vevent **ret_event,
-			bool *ret_is_dir, bool *ret_was_dir);
+			struct verify_info *ret_info);
+
+/* A rename seen as a deletion (from) and a creation (e, at its own path):
+ * turn e into a VEVENT_FILE_MOVED event naming both. */
+void verifier_make_moved(struct vevent *e, const char *from);
 
 /* The same for a change found by a rescan (change_diff()). */
 int verifier_check_change(struct verifier *v, const struct change *c, struct vevent **ret_event);

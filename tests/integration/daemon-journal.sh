@@ -26,6 +26,7 @@ echo two >"$W/b"
 echo three >"$W/d/x"
 echo orig >"$W/e"
 echo "in the baseline" >"$W/doomed"
+echo "to be renamed" >"$W/tomove"
 echo secret >"$W/secret"
 chmod 644 "$W/secret"
 # A failing hardening check that concerns $W/secret (correlation).
@@ -71,6 +72,8 @@ echo new >"$W/c"
 echo edited >"$W/.e.tmp"
 mv "$W/.e.tmp" "$W/e"
 
+mv "$W/tomove" "$W/moved"
+
 e=$(wait_journal 10 "$(field VIGIL_PATH "$W/a")" "$(field VIGIL_ACTION updated)")
 ok $? "content change: updated"
 contains "$e" "$(field MESSAGE_ID $MID_UPDATED)" "updated has its MESSAGE_ID"
@@ -87,6 +90,11 @@ ok $? "new file: created"
 contains "$e" '"PRIORITY":"' "PRIORITY set"
 wait_journal 10 "$(field VIGIL_PATH "$W/e")" >/dev/null
 ok $? "editor save reported"
+e=$(wait_journal 10 "$(field VIGIL_PATH "$W/moved")")
+ok $? "rename reported"
+contains "$e" "$(field VIGIL_ACTION moved)" "a rename is one 'moved' event"
+contains "$e" "$(field VIGIL_MOVED_FROM "$W/tomove")" "VIGIL_MOVED_FROM names the old path"
+contains "$e" '"MESSAGE_ID":"5cd7a51251cd49848a4e73f00a260a60"' "moved MESSAGE_ID"
 
 # Attribution: fanotify reports the pid; exe and uid are read while the
 # writer still exists (a writer that exits at once gets VIGIL_PID only).
@@ -110,6 +118,7 @@ ok $? "marker 1 seen"
 is "$(count_journal "$(field VIGIL_PATH "$W/e")")" 1 "editor save is exactly one event"
 is "$(count_journal "$(field VIGIL_PATH "$W/e")" "$(field VIGIL_ACTION updated)")" 1 "... and it is 'updated'"
 is "$(count_journal "$W/.e.tmp")" 0 "no event for the editor's temporary file"
+is "$(count_journal "$(field VIGIL_PATH "$W/tomove")")" 0 "no separate deletion for the renamed file"
 is "$(count_journal "$(field VIGIL_PATH "$W/a")")" 1 "the same deviation is not reported twice"
 is "$(count_journal "$(field VIGIL_PATH "$W/b")")" 1 "same mode again: not reported twice"
 
