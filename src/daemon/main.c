@@ -81,6 +81,8 @@ struct daemon {
 	sd_event_source *mon_src, *verify_timer, *burst_timer, *state_timer, *rescan_timer, *check_timer,
 		*audit_timer;
 	bool rescan_all;
+	uint64_t watchdog_usec;		/* WATCHDOG_USEC, 0 if not supervised */
+	uint64_t last_keepalive;	/* during a rescan, when WATCHDOG=1 was sent */
 };
 
 static void help(void)
@@ -294,6 +296,20 @@ static int on_rescan_change(const struct change *c, void *userdata)
 	return 0;
 }
 
+/* A full rescan hashes every watched file and may outlast WatchdogSec; while
+ * it makes progress, vouch for it (the event loop cannot, it is waiting). */
+static void rescan_progress(void *userdata, const struct scan_progress *p)
+{
+	struct daemon *dm = userdata;
+	uint64_t now = now_monotonic_usec();
+
+	(void)p;
+	if (dm->watchdog_usec && now - dm->last_keepalive >= dm->watchdog_usec / 4) {
+		(void)sd_notify(0, "WATCHDOG=1");
+		dm->last_keepalive = now;
+	}
+}
+
 static void rescan_problem(void *userdata, const char *path, int err, const char *what)
 {
 	(void)userdata;
@@ -306,7 +322,8 @@ static void rescan_problem(void *userdata, const char *path, int err, const char
 static int rescan(struct daemon *dm)
 {
 	struct scan_options so = {
-		.root = &dm->root, .threads = dm->conf.threads, .problem = rescan_problem, .userdata = dm,
+		.root = &dm->root, .threads = dm->conf.threads, .problem = rescan_problem,
+		.progress = rescan_progress, .userdata = dm,
 	};
 	struct scan_result res = { 0 };
 	struct rescan_ctx rc = { .dm = dm };
@@ -887,6 +904,8 @@ static int setup(struct daemon *dm)
 	r = sd_event_set_watchdog(dm->loop, true);
 	if (r < 0)
 		log_warning_errno(r, "sd_event_set_watchdog: %m");
+	if (sd_watchdog_enabled(false, &dm->watchdog_usec) <= 0)
+		dm->watchdog_usec = 0;
 	arm_timer(dm, dm->check_timer,
 		  schedule_next(now_monotonic_usec(), dm->conf.daemon.check_interval_usec, schedule_random()));
 	/* The first audit right away: correlation needs a posture. */

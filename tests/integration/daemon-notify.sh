@@ -13,7 +13,8 @@ trap daemon_cleanup EXIT
 W=$TMP/w
 mkdir "$W"
 echo one >"$W/a"
-printf '[vigil]\ndatabase = %s/db\n[daemon]\ndebounce = 50ms\naudit_interval = 0\n' "$TMP" >"$TMP/vigil.conf"
+printf '[vigil]\ndatabase = %s/db\n[daemon]\ndebounce = 50ms\naudit_interval = 0\ncheck_interval = 2s\n' \
+	"$TMP" >"$TMP/vigil.conf"
 chmod 600 "$TMP/vigil.conf"
 check "baseline created" -- "$VIGIL" init --config "$TMP/vigil.conf" --db "$TMP/db" --force --quiet "$W"
 
@@ -43,6 +44,18 @@ while ! grep -q '"VIGIL_PATH":"'"$W"'/a"' "$TMP/vigild.err" && [ "$(date +%s)" -
 e=$(grep '"VIGIL_PATH":"'"$W"'/a"' "$TMP/vigild.err")
 contains "$e" '"VIGIL_ACTION":"updated"' "without journald the event goes to stderr"
 contains "$e" '"MESSAGE_ID":"3abc4dafc3ab4306a54ffcc0e8199a23"' "... in the same form (JSON, journald field names)"
+
+# The periodic full check (check_interval = 2s, plus up to 10% jitter)
+# finds the deviation again and summarises.
+end=$(($(date +%s) + 10))
+while ! grep -q '"MESSAGE_ID":"54fee6e4c8ce4741a351160c45ae1efb"' "$TMP/vigild.err" && [ "$(date +%s)" -lt $end ]; do
+	sleep 0.1
+done
+e=$(grep '"MESSAGE_ID":"54fee6e4c8ce4741a351160c45ae1efb"' "$TMP/vigild.err" | head -1)
+contains "$e" '"VIGIL_COUNT":"1"' "periodic full check ran and counted the deviation"
+is "$(grep -c '"VIGIL_PATH":"'"$W"'/a"' "$TMP/vigild.err")" 1 "the check did not re-report the known deviation"
+"$VIGIL" status --state-file "$TMP/state" | grep -q '^last check: [0-9]'
+ok $? "vigil status shows the last check"
 
 kill -HUP "$(vigild_pid)"
 wait_notify 5 '^RELOADING=1'
