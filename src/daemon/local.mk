@@ -32,7 +32,7 @@ libvigild_a_SOURCES = \
 
 sbin_PROGRAMS += vigild
 vigild_CFLAGS = $(AM_CFLAGS) $(VIGIL_CFLAGS)
-vigild_SOURCES = src/daemon/main.c
+vigild_SOURCES = src/daemon/main.c src/daemon/daemon.h src/daemon/events.c
 vigild_LDADD = libvigild.a libvigil.a $(VIGIL_LIBS)
 
 check_PROGRAMS += tests/unit/test-debounce tests/unit/test-burst tests/unit/test-logq

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * vigild's state: one struct daemon, owned by main() and passed to every
+ * handler; no other mutable globals.  main.c parses options, loads and
+ * reloads the configuration, sets up the sd-event loop and tears it down;
+ * events.c is the pipeline the loop drives (kernel events -> debounce ->
+ * verification -> correlation -> burst limiter -> log queue) and the
+ * periodic work (audit, full check, state file).  Everything here runs in
+ * the event loop's thread; only the log writer (queue.h) has its own.
+ */
+
+#include <systemd/sd-event.h>
+
+#include "baseline.h"
+#include "burst.h"
+#include "conf.h"
+#include "correlate.h"
+#include "debounce.h"
+#include "monitor.h"
+#include "posture-audit.h"
+#include "procinfo.h"
+#include "queue.h"
+#include "rootfs.h"
+#include "state.h"
+#include "verify.h"
+
+#define LOG_QUEUE_CAPACITY 8192
+#define MAX_PENDING 65536
+/* Paths verified per wakeup before the loop looks at the kernel again. */
+#define VERIFY_BATCH 256
+/* Entries of a new directory queued for verification before a rescan is
+ * cheaper than walking. */
+#define NEW_TREE_MAX 4096
+#define STATE_DELAY_USEC (1000 * 1000ULL)
+#define RESCAN_DELAY_USEC (100 * 1000ULL)
+
+struct options {
+	const char *config;
+	const char *db;
+	const char *state_file;
+	char **watch;
+	size_t n_watch;
+	char **checks_dirs;
+	size_t n_checks_dirs;
+	enum log_target target;
+	bool target_set;
+	bool foreground;
+};
+
+struct daemon {
+	struct options opt;
+	struct vigil_conf conf;
+	struct selection cmdline_sel;	/* --watch, owned; else conf.sel is used */
+	const struct selection *sel;
+	char *db_path;
+	struct baseline *base;
+	struct rootfs root;
+	struct monitor *mon;
+	struct debounce *deb;
+	struct burst *burst;
+	struct verifier *ver;
+	struct logq *logq;
+	struct posture posture;		/* failing checks (filled by the audit) */
+	struct posture_audit *audit;
+	struct procinfo_cache procs;
+	struct daemon_state st;
+
+	sd_event *loop;
+	sd_event_source *mon_src, *verify_timer, *burst_timer, *state_timer, *rescan_timer, *check_timer,
+		*audit_timer;
+	bool rescan_all;
+	uint64_t watchdog_usec;		/* WATCHDOG_USEC, 0 if not supervised */
+	uint64_t last_keepalive;	/* during a rescan, when WATCHDOG=1 was sent */
+};
+
+/* Arm a one-shot timer source for when (CLOCK_MONOTONIC), or disable it
+ * for UINT64_MAX. */
+void daemon_arm_timer(struct daemon *dm, sd_event_source *s, uint64_t when);
+/* Re-arm the verification timer for the next debounced path. */
+void daemon_arm_verify(struct daemon *dm);
+/* Queue a burst summary (a burst_flush() callback; userdata is dm). */
+void daemon_push_summary(void *userdata, struct vevent *e);
+/* Report started/reloaded/stopped. */
+void daemon_report_lifecycle(struct daemon *dm, enum vevent_class cls, const char *what);
+/* Write the state file and STATUS= now. */
+void daemon_update_state(struct daemon *dm);
+/* A monitor_fn: userdata is dm. */
+void daemon_on_monitor_path(void *userdata, const char *path, unsigned flags, pid_t pid);
+
+/* sd-event handlers; userdata is dm. */
+int daemon_on_monitor_io(sd_event_source *s, int fd, uint32_t revents, void *userdata);
+int daemon_on_verify_timer(sd_event_source *s, uint64_t usec, void *userdata);
+int daemon_on_burst_timer(sd_event_source *s, uint64_t usec, void *userdata);
+int daemon_on_state_timer(sd_event_source *s, uint64_t usec, void *userdata);
+int daemon_on_rescan_timer(sd_event_source *s, uint64_t usec, void *userdata);
+int daemon_on_check_timer(sd_event_source *s, uint64_t usec, void *userdata);
+int daemon_on_audit_timer(sd_event_source *s, uint64_t usec, void *userdata);
