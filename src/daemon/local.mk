@@ -71,3 +71,9 @@ check_PROGRAMS += tests/helpers/notify-recv
 tests_helpers_notify_recv_SOURCES = tests/helpers/notify-recv.c
 TESTS += tests/integration/daemon-notify.sh
 EXTRA_DIST += tests/integration/daemon-notify.sh
+
+check_PROGRAMS += tests/unit/test-verify
+TESTS += tests/unit/test-verify
+tests_unit_test_verify_SOURCES = tests/unit/test-verify.c
+tests_unit_test_verify_CFLAGS = $(AM_CFLAGS) $(VIGIL_CFLAGS)
+tests_unit_test_verify_LDADD = libvigild.a libvigil.a $(VIGIL_LIBS)

@@ -18,6 +18,19 @@ printf '[vigil]\ndatabase = %s/db\n[daemon]\ndebounce = 50ms\naudit_interval = 0
 chmod 600 "$TMP/vigil.conf"
 check "baseline created" -- "$VIGIL" init --config "$TMP/vigil.conf" --db "$TMP/db" --force --quiet "$W"
 
+# Usage and configuration errors: exit 2 for usage, non-zero and a hint
+# for a missing baseline, never a half-started daemon.
+"$VIGILD" --bogus >/dev/null 2>&1
+is "$?" 2 "unknown option: exit 2"
+out=$("$VIGILD" --foreground --config "$TMP/vigil.conf" --db "$TMP/nonexistent.db" --watch "$W" \
+	--state-file "$TMP/state" 2>&1)
+ok $([ $? -ne 0 ] && echo 0 || echo 1) "missing baseline: vigild refuses to start"
+contains "$out" "vigil init" "... and says how to create one"
+[ ! -e "$TMP/state" ]
+ok $? "no state file left behind"
+"$VIGILD" --version | grep -q '^vigild '
+ok $? "--version"
+
 "$VIGIL_BUILDDIR/tests/helpers/notify-recv" "$TMP/notify" 30 >"$TMP/notify.log" &
 RECV=$!
 i=0; while [ ! -S "$TMP/notify" ] && [ $i -lt 100 ]; do sleep 0.02; i=$((i + 1)); done
@@ -54,6 +67,11 @@ done
 e=$(grep '"MESSAGE_ID":"54fee6e4c8ce4741a351160c45ae1efb"' "$TMP/vigild.err" | head -1)
 contains "$e" '"VIGIL_COUNT":"1"' "periodic full check ran and counted the deviation"
 is "$(grep -c '"VIGIL_PATH":"'"$W"'/a"' "$TMP/vigild.err")" 1 "the check did not re-report the known deviation"
+# (The state file is written just after the summary is queued.)
+end=$(($(date +%s) + 5))
+until "$VIGIL" status --state-file "$TMP/state" | grep -q '^last check: [0-9]' || [ "$(date +%s)" -ge $end ]; do
+	sleep 0.1
+done
 "$VIGIL" status --state-file "$TMP/state" | grep -q '^last check: [0-9]'
 ok $? "vigil status shows the last check"
 
