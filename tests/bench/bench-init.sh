@@ -6,7 +6,7 @@
 #
 #   tests/bench/bench-init.sh [TREE]        (default TREE: /usr)
 #
-# Environment: VIGIL (binary; default ./build/vigil, built if missing),
+# Environment: VIGIL (binary; default ./build/vigil, built first),
 # RUNS (timed runs per row, default 3, at least 3), AIDE_WORKERS (AIDE's
 # num_workers; unset = AIDE's default), BENCH_NO_AIDE=1 to skip AIDE.
 #
@@ -48,19 +48,18 @@ if [ ! -x /usr/bin/time ]; then
 	fi
 fi
 
-# The vigil binary: $VIGIL, else ./build/vigil, built out of tree if missing.
+# The vigil binary: $VIGIL as given, else ./build/vigil, (re)built out of
+# tree so the numbers are for the current source.
 if [ -z "${VIGIL:-}" ]; then
 	VIGIL=$PWD/build/vigil
-	if [ ! -x "$VIGIL" ]; then
-		echo "building vigil in $PWD/build ..." >&2
-		mkdir -p build || die "cannot create build/"
-		(
-			cd build &&
-				{ [ -f Makefile ] || "$SRCDIR/configure" -q --prefix=/usr --sysconfdir=/etc \
-					--localstatedir=/var --runstatedir=/run; } &&
-				make -j"$NPROC" vigil >/dev/null
-		) || die "build failed"
-	fi
+	echo "building vigil in $PWD/build ..." >&2
+	mkdir -p build || die "cannot create build/"
+	(
+		cd build &&
+			{ [ -f Makefile ] || "$SRCDIR/configure" -q --prefix=/usr --sysconfdir=/etc \
+				--localstatedir=/var --runstatedir=/run; } &&
+			make -j"$NPROC" vigil >/dev/null
+	) || die "build failed"
 fi
 [ -x "$VIGIL" ] || die "$VIGIL: not executable"
 
@@ -218,6 +217,6 @@ if have vigil_check; then
 	mb=$(((${RSS[vigil_check]} + 1023) / 1024))
 	target "vigil check max RSS, MB ($NFILES files)" "$mb" "<=" 64
 fi
-[ "$HAVE_AIDE" = 1 ] || echo "  (aide rows skipped: aide not available)"
+[ "$HAVE_AIDE" = 1 ] || echo "  (aide rows skipped: BENCH_NO_AIDE set or aide unavailable)"
 [ "$HAVE_AIDE" = 1 ] && echo "  (aide num_workers: ${AIDE_WORKERS:-aide default})"
 exit 0
