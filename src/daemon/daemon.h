@@ -22,6 +22,7 @@
 #include "posture-audit.h"
 #include "procinfo.h"
 #include "queue.h"
+#include "rescan.h"
 #include "rootfs.h"
 #include "state.h"
 #include "verify.h"
@@ -70,9 +71,12 @@ struct daemon {
 	sd_event *loop;
 	sd_event_source *mon_src, *verify_timer, *burst_timer, *state_timer, *rescan_timer, *check_timer,
 		*audit_timer;
-	bool rescan_all;
-	uint64_t watchdog_usec;		/* WATCHDOG_USEC, 0 if not supervised */
-	uint64_t last_keepalive;	/* during a rescan, when WATCHDOG=1 was sent */
+	bool rescan_all;		/* an overflow rescan is scheduled */
+	struct rescan_job *job;		/* the scan running on its worker thread, or NULL */
+	sd_event_source *job_src;
+	bool job_is_check;		/* ... for the periodic check (it gets a summary) */
+	uint64_t job_reloads;		/* st.reloads when it started: stale after a reload */
+	bool job_again, job_again_check;	/* requested while a scan was running */
 };
 
 /* Arm a one-shot timer source for when (CLOCK_MONOTONIC), or disable it

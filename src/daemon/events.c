@@ -10,6 +10,7 @@
 #include "change.h"
 #include "daemon.h"
 #include "log.h"
+#include "rescan.h"
 #include "scan.h"
 #include "schedule.h"
 
@@ -132,62 +133,106 @@ static int on_rescan_change(const struct change *c, void *userdata)
 	return 0;
 }
 
-/* A full rescan hashes every watched file and may outlast WatchdogSec; while
- * it makes progress, vouch for it (the event loop cannot, it is waiting). */
-static void rescan_progress(void *userdata, const struct scan_progress *p)
+/* Diff a finished scan with the baseline and report what is new. */
+static int rescan_diff(struct daemon *dm, const struct scan_result *res)
 {
-	struct daemon *dm = userdata;
-	uint64_t now = now_monotonic_usec();
-
-	(void)p;
-	if (dm->watchdog_usec && now - dm->last_keepalive >= dm->watchdog_usec / 4) {
-		(void)sd_notify(0, "WATCHDOG=1");
-		dm->last_keepalive = now;
-	}
-}
-
-static void rescan_problem(void *userdata, const char *path, int err, const char *what)
-{
-	(void)userdata;
-	log_debug_errno(err, "rescan: %s: %s: %m", path, what);
-}
-
-/* Scan the whole selection and diff it with the baseline.  Synchronous: the
- * kernel keeps queueing meanwhile (and may overflow again, which only
- * schedules another rescan).  Returns the number of deviations or -errno. */
-static int rescan(struct daemon *dm)
-{
-	struct scan_options so = {
-		.root = &dm->root, .threads = dm->conf.threads, .problem = rescan_problem,
-		.progress = rescan_progress, .userdata = dm,
-	};
-	struct scan_result res = { 0 };
 	struct rescan_ctx rc = { .dm = dm };
 	struct vrecord *old = NULL;
 	size_t n_old = 0, n = baseline_count(dm->base);
-	struct diag d = { "" };
 	int r;
 
-	r = scan_run(dm->sel, &so, &res, &d);
-	if (r < 0)
-		return log_error_errno(r, "rescan failed: %s", d.msg[0] ? d.msg : "scan error");
 	old = calloc(n ? n : 1, sizeof(*old));
-	if (!old) {
-		scan_result_free(&res);
+	if (!old)
 		return log_error_errno(-ENOMEM, "rescan: out of memory");
-	}
 	/* Only the baseline records this daemon watches (--watch may narrow). */
 	for (size_t i = 0; i < n; i++) {
 		baseline_record(dm->base, i, &old[n_old]);
 		if (monitor_path_selected(dm->sel, old[n_old].path))
 			n_old++;
 	}
-	r = change_diff(old, n_old, res.recs, res.n, on_rescan_change, &rc);
+	r = change_diff(old, n_old, res->recs, res->n, on_rescan_change, &rc);
 	free(old);
-	scan_result_free(&res);
 	if (r < 0)
 		return log_error_errno(r, "rescan: %m");
 	return (int)MIN(rc.changes, (uint64_t)INT32_MAX);
+}
+
+static void start_rescan(struct daemon *dm, bool is_check);
+
+static void check_done(struct daemon *dm, int changes)
+{
+	struct vevent *e;
+
+	dm->st.last_check_usec = now_realtime_usec();
+	dm->st.check_changes = (uint64_t)changes;
+	if (vevent_new(VEVENT_CHECK_SUMMARY, changes > 0 ? SEVERITY_MEDIUM : SEVERITY_INFO, &e) == 0) {
+		vevent_addf(e, "VIGIL_COUNT", "%d", changes);
+		vevent_message(e, "periodic integrity check: %d deviations from the baseline", changes);
+		push_event(dm, e);
+	}
+}
+
+static int on_rescan_done(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct daemon *dm = userdata;
+	struct scan_result res = { 0 };
+	struct diag d = { "" };
+	bool is_check = dm->job_is_check, stale = dm->job_reloads != dm->st.reloads;
+	int r;
+
+	(void)s;
+	(void)fd;
+	(void)revents;
+	dm->job_src = sd_event_source_unref(dm->job_src);
+	r = rescan_job_finish(TAKE_PTR(dm->job), &res, &d);
+	if (r < 0)
+		log_error_errno(r, "rescan failed: %s", d.msg[0] ? d.msg : "scan error");
+	else if (stale) {
+		/* Scanned with the selection of before a reload: do it again. */
+		scan_result_free(&res);
+		dm->job_again = true;
+		dm->job_again_check |= is_check;
+	} else {
+		r = rescan_diff(dm, &res);
+		scan_result_free(&res);
+		if (r >= 0 && is_check)
+			check_done(dm, r);
+	}
+	if (dm->job_again) {
+		bool check = dm->job_again_check;
+
+		dm->job_again = dm->job_again_check = false;
+		start_rescan(dm, check);
+	}
+	daemon_update_state(dm);
+	return 0;
+}
+
+/* One scan at a time; a request during a scan runs once it is done (lost
+ * events must be looked for after they were lost). */
+static void start_rescan(struct daemon *dm, bool is_check)
+{
+	int r;
+
+	if (dm->job) {
+		dm->job_again = true;
+		dm->job_again_check |= is_check;
+		return;
+	}
+	r = rescan_job_start(dm->sel, &dm->root, dm->conf.threads, &dm->job);
+	if (r < 0) {
+		log_error_errno(r, "cannot start a rescan: %m");
+		return;
+	}
+	dm->job_is_check = is_check;
+	dm->job_reloads = dm->st.reloads;
+	r = sd_event_add_io(dm->loop, &dm->job_src, rescan_job_fd(dm->job), EPOLLIN, on_rescan_done, dm);
+	if (r < 0) {
+		/* Without a completion event, wait for it here: slower, not lost. */
+		log_warning_errno(r, "sd_event_add_io: %m; rescanning synchronously");
+		dm->job_src = NULL;
+		(void)on_rescan_done(NULL, -1, 0, dm);
+	}
 }
 
 int daemon_on_rescan_timer(sd_event_source *s, uint64_t usec, void *userdata)
@@ -200,8 +245,7 @@ int daemon_on_rescan_timer(sd_event_source *s, uint64_t usec, void *userdata)
 		return 0;
 	dm->rescan_all = false;
 	log_info("rescanning the watched paths after lost events");
-	(void)rescan(dm);
-	daemon_update_state(dm);
+	start_rescan(dm, false);
 	return 0;
 }
 
@@ -230,21 +274,10 @@ static void report_overflow(struct daemon *dm, const char *why)
 int daemon_on_check_timer(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct daemon *dm = userdata;
-	struct vevent *e;
-	int r;
 
 	(void)s;
 	(void)usec;
-	r = rescan(dm);
-	if (r >= 0) {
-		dm->st.last_check_usec = now_realtime_usec();
-		dm->st.check_changes = (uint64_t)r;
-		if (vevent_new(VEVENT_CHECK_SUMMARY, r > 0 ? SEVERITY_MEDIUM : SEVERITY_INFO, &e) == 0) {
-			vevent_addf(e, "VIGIL_COUNT", "%d", r);
-			vevent_message(e, "periodic integrity check: %d deviations from the baseline", r);
-			push_event(dm, e);
-		}
-	}
+	start_rescan(dm, true);
 	daemon_arm_timer(dm, dm->check_timer,
 		  schedule_next(now_monotonic_usec(), dm->conf.daemon.check_interval_usec, schedule_random()));
 	daemon_update_state(dm);

@@ -28,7 +28,8 @@ libvigild_a_SOURCES = \
 	src/daemon/schedule.c src/daemon/schedule.h \
 	src/daemon/state.c src/daemon/state.h \
 	src/daemon/posture-audit.c src/daemon/posture-audit.h \
-	src/daemon/procinfo.c src/daemon/procinfo.h
+	src/daemon/procinfo.c src/daemon/procinfo.h \
+	src/daemon/rescan.c src/daemon/rescan.h
 
 sbin_PROGRAMS += vigild
 vigild_CFLAGS = $(AM_CFLAGS) $(VIGIL_CFLAGS)

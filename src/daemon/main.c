@@ -345,8 +345,6 @@ static int setup(struct daemon *dm)
 	r = sd_event_set_watchdog(dm->loop, true);
 	if (r < 0)
 		log_warning_errno(r, "sd_event_set_watchdog: %m");
-	if (sd_watchdog_enabled(false, &dm->watchdog_usec) <= 0)
-		dm->watchdog_usec = 0;
 	daemon_arm_timer(dm, dm->check_timer,
 		  schedule_next(now_monotonic_usec(), dm->conf.daemon.check_interval_usec, schedule_random()));
 	/* The first audit right away: correlation needs a posture. */
@@ -360,6 +358,13 @@ static int setup(struct daemon *dm)
 
 static void teardown(struct daemon *dm)
 {
+	if (dm->job) {	/* a scan cannot be interrupted: wait for it */
+		struct scan_result res = { 0 };
+
+		if (rescan_job_finish(TAKE_PTR(dm->job), &res, NULL) >= 0)
+			scan_result_free(&res);
+		dm->job_src = sd_event_source_unref(dm->job_src);
+	}
 	if (dm->logq) {
 		(void)burst_flush(dm->burst, now_monotonic_usec(), true, daemon_push_summary, dm);
 		if (dm->mon)
