@@ -2,10 +2,12 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 
 #include "attrs.h"
@@ -34,6 +36,8 @@
 #define PROGRESS_USEC 100000ull
 #define MAX_THREADS 64u
 #define ATTR_NEEDS_FD (ATTR_SHA256 | ATTR_ACL | ATTR_XATTRS | ATTR_CAPS)
+/* visit(): no filesystem fixed yet, the entry's own fixes it */
+#define DEV_UNSET ((dev_t)-1)
 
 struct qitem {
 	char *path;		/* malloc'ed; becomes the record's mem */
@@ -557,7 +561,10 @@ static int add_record(struct scan *s, struct vrecord *r)
 
 static int walk_dir(struct scan *s, const struct watch_rule *rule, int fd, dev_t dev);
 
-/* Visit s->path, the entry name of directory dirfd.  0 or fatal -errno. */
+/* Visit s->path, the entry name of directory dirfd.  A start (rule root
+ * or limit path) that does not exist is not a problem.  dev is the
+ * filesystem of the walk, or DEV_UNSET at a rule root, which then fixes
+ * it.  0 or fatal -errno. */
 static int visit(struct scan *s, const struct watch_rule *rule, int dirfd, const char *name, bool is_start,
 		 dev_t dev)
 {
@@ -594,7 +601,7 @@ static int visit(struct scan *s, const struct watch_rule *rule, int dirfd, const
 	}
 
 	bool descend = S_ISDIR(st.st_mode) && rule->recurse &&
-		       (is_start || !s->sel->one_filesystem || st.st_dev == dev);
+		       (dev == DEV_UNSET || !s->sel->one_filesystem || st.st_dev == dev);
 	k = record_other(&s->rc, dirfd, name, s->path, &st, rule->mask, descend ? &fd : NULL, &rec);
 	if (k <= 0)
 		return k;
@@ -605,8 +612,7 @@ static int visit(struct scan *s, const struct watch_rule *rule, int dirfd, const
 	}
 	if (!descend || fd < 0)
 		return 0;
-	/* A start directory fixes the filesystem of its walk. */
-	return walk_dir(s, rule, fd, is_start ? st.st_dev : dev);
+	return walk_dir(s, rule, fd, dev == DEV_UNSET ? st.st_dev : dev);
 }
 
 /* Walk the entries of the directory open as fd (consumed), s->path. */
@@ -716,12 +722,83 @@ static int walk_start(struct scan *s, const struct watch_rule *rule, const char 
 	}
 	memcpy(s->path, path, l + 1);
 	s->len = l;
-	return visit(s, rule, pfd, name, true, 0);
+	return visit(s, rule, pfd, name, true, DEV_UNSET);
 }
 
-/* A limit path is scanned only if neither it nor a directory between its
- * rule's root and it is excluded. */
-static bool limit_excluded(const struct selection *sel, const struct watch_rule *rule, const char *path)
+/* Open the parent of path, which lies below rule's root, the way the walk
+ * reaches it: through no symlink and, under one_filesystem, no mount
+ * point (openat2 RESOLVE_NO_SYMLINKS, RESOLVE_NO_XDEV).  Returns the fd
+ * with the root's device in *ret_dev and the last component in *ret_name;
+ * -ENOENT when the walk could not reach path, other -errno. */
+static int open_limit_parent(struct scan *s, const struct watch_rule *rule, const char *path, dev_t *ret_dev,
+			     const char **ret_name)
+{
+	_cleanup_close_ int rfd = -EBADF;
+	_cleanup_free_ char *parent = NULL;
+	const char *rel = path + (streq(rule->path, "/") ? 1 : strlen(rule->path) + 1);
+	const char *slash = strrchr(rel, '/');
+	struct open_how how = {
+		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS |
+			   (s->sel->one_filesystem ? RESOLVE_NO_XDEV : 0),
+	};
+	struct stat st;
+	long fd;
+
+	/* A rule root that is a symlink is recorded as one and not entered. */
+	rfd = rootfs_openat(s->opt->root, rule->path, O_PATH | O_DIRECTORY | O_NOFOLLOW);
+	if (rfd < 0)
+		return rfd == -ENOTDIR || rfd == -ELOOP ? -ENOENT : rfd;
+	if (fstat(rfd, &st) < 0)
+		return negative_errno();
+	if (!slash) {
+		*ret_dev = st.st_dev;
+		*ret_name = rel;
+		return TAKE_FD(rfd);
+	}
+	parent = strndup(rel, (size_t)(slash - rel));
+	if (!parent)
+		return -ENOMEM;
+	fd = syscall(SYS_openat2, rfd, parent, &how, sizeof(how));
+	if (fd < 0) {
+		int k = negative_errno();
+
+		return k == -ENOTDIR || k == -ELOOP || k == -EXDEV ? -ENOENT : k;
+	}
+	*ret_dev = st.st_dev;
+	*ret_name = slash + 1;
+	return (int)fd;
+}
+
+/* A limit path below its rule's root. */
+static int walk_below(struct scan *s, const struct watch_rule *rule, const char *path)
+{
+	_cleanup_close_ int pfd = -EBADF;
+	const char *name;
+	size_t l = strlen(path);
+	dev_t dev;
+
+	if (l >= sizeof(s->path))
+		return 0;
+	pfd = open_limit_parent(s, rule, path, &dev, &name);
+	if (pfd == -ENOENT)
+		return 0;
+	if (pfd < 0) {
+		if (pfd == -ENOMEM)
+			return pfd;
+		report(&s->rc, path, pfd, "cannot open parent directory");
+		return 0;
+	}
+	memcpy(s->path, path, l + 1);
+	s->len = l;
+	return visit(s, rule, pfd, name, true, dev);
+}
+
+/* A limit path below its rule's root is scanned only if the walk of the
+ * rule would reach it: neither it nor a directory on the way is excluded
+ * or the root of another rule (which covers only itself if it does not
+ * recurse). */
+static bool limit_unreachable(const struct selection *sel, const struct watch_rule *rule, const char *path)
 {
 	char buf[PATH_MAX];
 	size_t start = streq(rule->path, "/") ? 0 : strlen(rule->path);
@@ -736,7 +813,7 @@ static bool limit_excluded(const struct selection *sel, const struct watch_rule 
 
 			buf[i] = '\0';
 			name = strrchr(buf, '/') + 1;
-			if (selection_excluded(sel, rule, buf, name))
+			if (selection_excluded(sel, rule, buf, name) || selection_is_other_root(sel, rule, buf))
 				return true;
 			buf[i] = c;
 			if (!c)
@@ -770,9 +847,10 @@ static int walk_limits(struct scan *s, struct diag *d)
 		if (k < 0)
 			return k;
 		rule = selection_rule_for(s->sel, norm);
-		if (!streq(rule->path, norm) && limit_excluded(s->sel, rule, norm))
-			continue;
-		k = walk_start(s, rule, norm);
+		if (streq(rule->path, norm))
+			k = walk_start(s, rule, norm);
+		else if (!limit_unreachable(s->sel, rule, norm))
+			k = walk_below(s, rule, norm);
 		if (k < 0)
 			return k;
 		/* Deeper rules are roots of their own walks. */

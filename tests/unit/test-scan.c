@@ -221,6 +221,7 @@ static void test_tree(void)
 	symlink_rel("file", "/data/link");
 	symlink_rel("/etc", "/data/abslink");
 	symlink_rel("dir", "/data/startlink");
+	symlink_rel("dir", "/data/dirlink");
 	{
 		char from[PATH_MAX];
 
@@ -389,6 +390,33 @@ static void test_tree(void)
 		is_int(run(&sel, &rf, 2, ex, 1, &res1, &d), 0, "limit below an excluded dir");
 		is_int(res1.n, 0, "limit below an excluded dir records nothing");
 		scan_result_free(&res1);
+
+		{
+			char *deep[] = { (char *)"/data/dir/sub/deep" };
+			char *vialink[] = { (char *)"/data/dirlink/sub" };
+			char *vianr[] = { (char *)"/data/nr/child" };
+			char *inmnt[] = { (char *)"/data/mnt/inner" };
+			char *atmnt[] = { (char *)"/data/mnt" };
+
+			is_int(run(&sel, &rf, 2, deep, 1, &res1, &d), 0, "limit to one file");
+			ok(res1.n == 1 && streq(res1.recs[0].path, "/data/dir/sub/deep") && res1.recs[0].has_sha256,
+			   "limit to one file records it");
+			scan_result_free(&res1);
+			is_int(run(&sel, &rf, 2, vialink, 1, &res1, &d), 0, "limit through a symlink");
+			is_int(res1.n, 0, "limit through a symlink records nothing (the walk never follows it)");
+			scan_result_free(&res1);
+			is_int(run(&sel, &rf, 2, vianr, 1, &res1, &d), 0, "limit below a non-recursive rule");
+			is_int(res1.n, 0, "limit below a non-recursive rule's root records nothing");
+			scan_result_free(&res1);
+			if (mounted) {
+				is_int(run(&sel, &rf, 2, inmnt, 1, &res1, &d), 0, "limit inside another filesystem");
+				is_int(res1.n, 0, "limit inside another filesystem records nothing");
+				scan_result_free(&res1);
+				is_int(run(&sel, &rf, 2, atmnt, 1, &res1, &d), 0, "limit at a mount point");
+				ok(res1.n == 1 && streq(res1.recs[0].path, "/data/mnt"), "limit at a mount point records only it");
+				scan_result_free(&res1);
+			}
+		}
 
 		is_int(run(&sel, &rf, 2, ov, 1, &res1, &d), 0, "limit at a rule root");
 		ok(same_records(&res1, &res) || (diag("n %zu vs %zu", res1.n, res.n), 0),
