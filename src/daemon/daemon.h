@@ -71,6 +71,9 @@ struct daemon {
 	sd_event *loop;
 	sd_event_source *mon_src, *verify_timer, *burst_timer, *state_timer, *rescan_timer, *check_timer,
 		*audit_timer;
+	uint64_t mon_events_before;	/* counters of monitors replaced by reloads */
+	uint64_t mon_unresolved_before;
+	bool state_warned;		/* the state file could not be written */
 	bool rescan_all;		/* an overflow rescan is scheduled */
 	struct rescan_job *job;		/* the scan running on its worker thread, or NULL */
 	sd_event_source *job_src;

@@ -89,14 +89,18 @@ void daemon_update_state(struct daemon *dm)
 	dm->st.dropped = ls.dropped;
 	dm->st.pending = debounce_pending(dm->deb);
 	if (dm->mon) {
-		dm->st.kernel_events = dm->mon->stats.events;
-		dm->st.unresolved = dm->mon->stats.unresolved;
+		dm->st.kernel_events = dm->mon_events_before + dm->mon->stats.events;
+		dm->st.unresolved = dm->mon_unresolved_before + dm->mon->stats.unresolved;
 		dm->st.watches = dm->mon->stats.watches;
 	}
 	dm->st.updated_usec = now_realtime_usec();
 	r = state_write(dm->opt.state_file, &dm->st);
-	if (r < 0)
-		log_debug_errno(r, "%s: cannot write state: %m", dm->opt.state_file);
+	if (r < 0 && !dm->state_warned) {
+		log_warning_errno(r, "%s: cannot write the state file (vigil status will not see vigild): %m",
+				  dm->opt.state_file);
+		dm->state_warned = true;
+	} else if (r >= 0)
+		dm->state_warned = false;
 	snprintf(status, sizeof(status),
 		 "STATUS=%s: %llu events reported, %llu summarized, %llu dropped, %llu overflows, %llu pending",
 		 dm->st.monitor, (unsigned long long)dm->st.reported, (unsigned long long)dm->st.summarized,

@@ -6,6 +6,7 @@
  */
 #include <getopt.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 
 #include "daemon.h"
@@ -230,6 +231,8 @@ static int reload(struct daemon *dm)
 	}
 	(void)monitor_dispatch(dm->mon, daemon_on_monitor_path, dm);
 	old_mon = dm->mon;
+	dm->mon_events_before += old_mon->stats.events;
+	dm->mon_unresolved_before += old_mon->stats.unresolved;
 	sd_event_source_unref(dm->mon_src);
 	dm->mon = m;
 	dm->mon_src = src;
@@ -309,6 +312,9 @@ static int setup(struct daemon *dm)
 	}
 	swap_loaded(dm, &l);
 	loaded_done(&l);
+	/* Under systemd, RuntimeDirectory= made it; by hand, make it. */
+	if (streq(dm->opt.state_file, STATE_FILE) && mkdir(VIGIL_RUNDIR, 0755) < 0 && errno != EEXIST)
+		log_warning_errno(negative_errno(), "cannot create " VIGIL_RUNDIR ": %m");
 	r = logq_new(LOG_QUEUE_CAPACITY, dm->opt.target, STDERR_FILENO, NULL, NULL, &dm->logq);
 	if (r < 0)
 		return log_error_errno(r, "cannot start the logging thread: %m");
