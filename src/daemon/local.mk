@@ -78,3 +78,5 @@ TESTS += tests/unit/test-verify
 tests_unit_test_verify_SOURCES = tests/unit/test-verify.c
 tests_unit_test_verify_CFLAGS = $(AM_CFLAGS) $(VIGIL_CFLAGS)
 tests_unit_test_verify_LDADD = libvigild.a libvigil.a $(VIGIL_LIBS)
+TESTS += tests/integration/daemon-inotify-limit.sh
+EXTRA_DIST += tests/integration/daemon-inotify-limit.sh

@@ -37,15 +37,24 @@ struct in_monitor {
 	bool warned;
 };
 
-static uint64_t max_user_watches(void)
+static uint64_t read_limit(const char *path)
 {
 	_cleanup_free_ char *s = NULL;
 	unsigned long long v;
 
-	if (read_file_at(AT_FDCWD, "/proc/sys/fs/inotify/max_user_watches", true, 64, &s, NULL) < 0)
+	if (read_file_at(AT_FDCWD, path, true, 64, &s, NULL) < 0)
 		return UINT64_MAX;
 	s[strcspn(s, "\n")] = '\0';
 	return parse_u64(s, &v) < 0 ? UINT64_MAX : v;
+}
+
+/* The watches this user may place: fs.inotify.max_user_watches, and the
+ * per-user-namespace limit (user.max_inotify_watches, Linux >= 5.11),
+ * which a container may have set lower. */
+static uint64_t max_user_watches(void)
+{
+	return MIN(read_limit("/proc/sys/fs/inotify/max_user_watches"),
+		   read_limit("/proc/sys/user/max_inotify_watches"));
 }
 
 static void warn_limit(struct in_monitor *im, uint64_t needed)
