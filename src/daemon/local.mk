@@ -80,3 +80,9 @@ tests_unit_test_verify_CFLAGS = $(AM_CFLAGS) $(VIGIL_CFLAGS)
 tests_unit_test_verify_LDADD = libvigild.a libvigil.a $(VIGIL_LIBS)
 TESTS += tests/integration/daemon-inotify-limit.sh
 EXTRA_DIST += tests/integration/daemon-inotify-limit.sh
+
+check_PROGRAMS += tests/fuzz/fuzz-monitor
+TESTS += tests/fuzz/fuzz-monitor
+tests_fuzz_fuzz_monitor_SOURCES = tests/fuzz/fuzz-monitor.c $(FUZZ_DRIVER)
+tests_fuzz_fuzz_monitor_CFLAGS = $(AM_CFLAGS) $(VIGIL_CFLAGS)
+tests_fuzz_fuzz_monitor_LDADD = libvigild.a libvigil.a $(VIGIL_LIBS)

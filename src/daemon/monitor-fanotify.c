@@ -60,7 +60,7 @@ static int fan_mount_fd(struct fan_monitor *f, const __kernel_fsid_t *fsid)
 }
 
 /* Path of a directory handle into buf; -errno (-ESTALE: it is gone). */
-static int resolve_dir(struct fan_monitor *f, const __kernel_fsid_t *fsid, struct file_handle *fh, char *buf,
+static int resolve_dir(struct fan_monitor *f, const __kernel_fsid_t *fsid, const struct file_handle *fh, char *buf,
 		       size_t size)
 {
 	size_t hlen = sizeof(*fh) + fh->handle_bytes;
@@ -79,7 +79,7 @@ static int resolve_dir(struct fan_monitor *f, const __kernel_fsid_t *fsid, struc
 	mfd = fan_mount_fd(f, fsid);
 	if (mfd < 0)
 		return mfd;
-	fd = open_by_handle_at(mfd, fh, O_PATH | O_CLOEXEC);
+	fd = open_by_handle_at(mfd, (struct file_handle *)fh, O_PATH | O_CLOEXEC);	/* only read */
 	if (fd < 0)
 		return negative_errno();
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
@@ -101,99 +101,139 @@ static int resolve_dir(struct fan_monitor *f, const __kernel_fsid_t *fsid, struc
 	return 0;
 }
 
-static void handle_info(struct fan_monitor *f, const struct fanotify_event_metadata *md,
-			const struct fanotify_event_info_fid *info, size_t info_len, monitor_fn fn, void *userdata)
+/* Validate the first info record of an event (the object's directory
+ * handle and, for DFID_NAME, the entry name) into rec. */
+static bool parse_info(const char *p, const char *end, struct fanotify_record *rec)
 {
-	struct file_handle *fh = (struct file_handle *)info->handle;
-	char path[PATH_MAX];
-	const char *name = NULL;
-	size_t hdr = sizeof(*info) + sizeof(*fh);
-	unsigned flags = md->mask & FAN_ONDIR ? MONITOR_EV_DIR : 0;
-	int r;
+	const struct fanotify_event_info_fid *info = (const void *)p;
+	struct file_handle *fh;
+	size_t info_len, hdr = sizeof(*info) + sizeof(*fh);
 
-	if (info_len < hdr || fh->handle_bytes > info_len - hdr)
-		return;
+	if (end - p < (ptrdiff_t)hdr)
+		return false;
+	info_len = info->hdr.len;
+	if (info_len < hdr || info_len > (size_t)(end - p))
+		return false;
+	fh = (struct file_handle *)info->handle;
+	if (fh->handle_bytes > info_len - hdr || fh->handle_bytes > MAX_HANDLE_SZ)
+		return false;
 	if (info->hdr.info_type == FAN_EVENT_INFO_TYPE_DFID_NAME) {
 		size_t name_max = info_len - hdr - fh->handle_bytes;
+		const char *name = (const char *)fh->f_handle + fh->handle_bytes;
 
-		name = (const char *)fh->f_handle + fh->handle_bytes;
-		if (strnlen(name, name_max) >= name_max)
-			return;	/* not terminated within the record */
+		if (name_max == 0 || strnlen(name, name_max) >= name_max || name[0] == '\0' || strchr(name, '/'))
+			return false;	/* unterminated, empty, or not one path component */
+		rec->name = name;
 	} else if (info->hdr.info_type != FAN_EVENT_INFO_TYPE_DFID &&
 		   info->hdr.info_type != FAN_EVENT_INFO_TYPE_FID)
-		return;
+		return false;
+	rec->fsid = &info->fsid;
+	rec->fh = fh;
+	return true;
+}
 
-	r = resolve_dir(f, &info->fsid, fh, path, sizeof(path));
+int fanotify_parse(const void *data, size_t len, fanotify_record_fn fn, void *userdata)
+{
+	const char *buf = data;
+	size_t off = 0;
+	int n = 0;
+
+	/* Records are 4-byte aligned (FANOTIFY_EVENT_ALIGN) but the metadata
+	 * holds a u64: copy it out rather than cast (the FAN_EVENT_* macros
+	 * are misaligned accesses).  A record that breaks the alignment or
+	 * the bounds ends the buffer. */
+	while (len - off >= sizeof(struct fanotify_event_metadata)) {
+		struct fanotify_event_metadata md;
+		struct fanotify_record rec = { 0 };
+		const char *p, *end;
+
+		memcpy(&md, buf + off, sizeof(md));
+		if (md.event_len < sizeof(md) || md.event_len > len - off || md.event_len % 4)
+			break;
+		if (md.vers != FANOTIFY_METADATA_VERSION)
+			return -EPROTO;
+		p = buf + off + md.metadata_len;
+		end = buf + off + md.event_len;
+		off += md.event_len;
+		/* A FID group never passes an fd (fanotify(7): FAN_NOFD), so fd is
+		 * not ours to close: a parser that closed what the buffer names
+		 * would close arbitrary descriptors on bad input. */
+		if (md.metadata_len < sizeof(md) || md.metadata_len > md.event_len || md.metadata_len % 4)
+			continue;
+		n++;
+		rec.mask = md.mask;
+		rec.pid = md.pid;
+		/* Only the first fid record names the object (DFID_NAME). */
+		if (!(md.mask & FAN_Q_OVERFLOW) && !parse_info(p, end, &rec))
+			rec.fh = NULL, rec.fsid = NULL, rec.name = NULL;
+		fn(userdata, &rec);
+	}
+	return n;
+}
+
+struct dispatch_ctx {
+	struct fan_monitor *f;
+	monitor_fn fn;
+	void *userdata;
+};
+
+static void on_record(void *userdata, const struct fanotify_record *rec)
+{
+	struct dispatch_ctx *dc = userdata;
+	struct fan_monitor *f = dc->f;
+	char path[PATH_MAX];
+	int r;
+
+	f->m.stats.events++;
+	if (rec->mask & FAN_Q_OVERFLOW) {
+		dc->fn(dc->userdata, NULL, MONITOR_EV_OVERFLOW, 0);
+		return;
+	}
+	if (!rec->fh)
+		return;
+	r = resolve_dir(f, rec->fsid, rec->fh, path, sizeof(path));
 	if (r < 0) {
 		f->m.stats.unresolved++;
 		return;
 	}
-	if (name && !streq(name, ".")) {
+	if (rec->name && !streq(rec->name, ".")) {
 		size_t l = strlen(path);
 
-		if (l + 1 + strlen(name) >= sizeof(path))
+		if (l + 1 + strlen(rec->name) >= sizeof(path))
 			return;
 		if (l > 1)
 			path[l++] = '/';
-		strcpy(path + l, name);
+		strcpy(path + l, rec->name);
 	}
 	if (!monitor_path_selected(f->m.sel, path))
 		return;
 	f->m.stats.selected++;
-	fn(userdata, path, flags, md->pid > 0 ? md->pid : 0);
+	dc->fn(dc->userdata, path, rec->mask & FAN_ONDIR ? MONITOR_EV_DIR : 0, rec->pid > 0 ? rec->pid : 0);
 }
 
 static int fan_dispatch(struct monitor *m, monitor_fn fn, void *userdata)
 {
 	struct fan_monitor *f = (struct fan_monitor *)m;
+	struct dispatch_ctx dc = { .f = f, .fn = fn, .userdata = userdata };
 	char buf[64 * 1024] __attribute__((aligned(__alignof__(struct fanotify_event_metadata))));
+	int r = 0;
 
 	for (int i = 0; i < MAX_READS; i++) {
 		ssize_t len = read(m->fd, buf, sizeof(buf));
-		size_t off = 0;
 
 		if (len < 0) {
 			if (errno == EAGAIN || errno == EINTR)
 				break;
-			return negative_errno();
+			r = negative_errno();
+			break;
 		}
-		/* Records are only 4-byte aligned (names are padded to 4) but the
-		 * metadata has a u64: copy it out rather than cast (FAN_EVENT_OK
-		 * and friends would be misaligned accesses). */
-		while ((size_t)len - off >= sizeof(struct fanotify_event_metadata)) {
-			struct fanotify_event_metadata md;
-			const char *p, *end;
-
-			memcpy(&md, buf + off, sizeof(md));
-			if (md.event_len < sizeof(md) || md.event_len > (size_t)len - off)
-				break;
-			if (md.vers != FANOTIFY_METADATA_VERSION)
-				return -EPROTO;
-			if (md.metadata_len < sizeof(md) || md.metadata_len > md.event_len) {
-				off += md.event_len;
-				continue;
-			}
-			p = buf + off + md.metadata_len;
-			end = buf + off + md.event_len;
-			off += md.event_len;
-			m->stats.events++;
-			if (md.fd >= 0)	/* never for FID groups; be safe */
-				close(md.fd);
-			if (md.mask & FAN_Q_OVERFLOW) {
-				fn(userdata, NULL, MONITOR_EV_OVERFLOW, 0);
-				continue;
-			}
-			/* Only the first fid record names the object (DFID_NAME). */
-			if (end - p >= (ptrdiff_t)sizeof(struct fanotify_event_info_fid)) {
-				const struct fanotify_event_info_fid *info = (const void *)p;
-
-				if (info->hdr.len <= (size_t)(end - p))
-					handle_info(f, &md, info, info->hdr.len, fn, userdata);
-			}
-		}
+		r = fanotify_parse(buf, (size_t)len, on_record, &dc);
+		if (r < 0)
+			break;
+		r = 0;
 	}
 	f->last_handle_len = 0;	/* directories may be renamed between batches */
-	return 0;
+	return r;
 }
 
 static void fan_free(struct monitor *m)

@@ -71,6 +71,22 @@ static inline const char *monitor_name(const struct monitor *m)
 /* NULL-safe; returns NULL. */
 struct monitor *monitor_free(struct monitor *m);
 
+/* The parsers of the kernel's event records, apart from the backends so
+ * that they can be fuzzed (tests/fuzz/fuzz-monitor.c). */
+struct file_handle;
+struct fanotify_record {
+	uint64_t mask;			/* FAN_* */
+	int32_t pid;
+	const void *fsid;		/* __kernel_fsid_t, or NULL */
+	const struct file_handle *fh;	/* the directory (or object) handle, or NULL */
+	const char *name;		/* entry name (one component), or NULL */
+};
+typedef void (*fanotify_record_fn)(void *userdata, const struct fanotify_record *rec);
+/* Walk the records of one read() of a FAN_REPORT_DFID_NAME group (buf
+ * aligned like struct fanotify_event_metadata).  Returns the number of records, or -EPROTO for an unknown
+ * metadata version.  Malformed records are skipped or end the walk. */
+int fanotify_parse(const void *buf, size_t len, fanotify_record_fn fn, void *userdata);
+
 /* True if sel covers path and neither path nor a directory between it and
  * its rule's root is excluded. */
 bool monitor_path_selected(const struct selection *sel, const char *path);

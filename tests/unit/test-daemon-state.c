@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* state file, scheduler jitter, posture matching, event path selection. */
 #include <stdint.h>
+#include <sys/fanotify.h>
 
 #include "daemon/correlate.h"
 #include "daemon/monitor.h"
@@ -113,6 +114,71 @@ static void test_selected(void)
 	selection_free(&sel);
 }
 
+struct parsed {
+	unsigned n, with_name, overflow;
+	char names[4][32];
+};
+
+static void collect_record(void *userdata, const struct fanotify_record *rec)
+{
+	struct parsed *ps = userdata;
+
+	if (rec->mask & FAN_Q_OVERFLOW)
+		ps->overflow++;
+	if (rec->name && ps->with_name < 4)
+		snprintf(ps->names[ps->with_name++], sizeof(ps->names[0]), "%s", rec->name);
+	ps->n++;
+}
+
+/* One DFID_NAME event: metadata, then an info record with an 8-byte handle
+ * and name, padded to 4 bytes.  Returns its length. */
+static size_t put_event(unsigned char *b, uint64_t mask, const char *name)
+{
+	struct fanotify_event_metadata md = { .vers = FANOTIFY_METADATA_VERSION, .metadata_len = sizeof(md),
+					      .mask = mask, .fd = FAN_NOFD, .pid = 77 };
+	size_t nl = strlen(name) + 1, info = 4 + 8 + 8 + 8 + nl;
+	uint32_t hbytes = 8;
+	int32_t htype = 1;
+	unsigned char *p = b + sizeof(md);
+
+	info += (4 - info % 4) % 4;
+	md.event_len = (uint32_t)(sizeof(md) + info);
+	memcpy(b, &md, sizeof(md));
+	memset(p, 0, info);
+	p[0] = FAN_EVENT_INFO_TYPE_DFID_NAME;
+	p[2] = (unsigned char)info;
+	memcpy(p + 12, &hbytes, 4);
+	memcpy(p + 16, &htype, 4);
+	memset(p + 20, 0xaa, 8);
+	memcpy(p + 28, name, nl);
+	return md.event_len;
+}
+
+static void test_fanotify_parse(void)
+{
+	uint64_t store[64] = { 0 };
+	unsigned char *b = (unsigned char *)store;
+	struct fanotify_event_metadata ov = { .event_len = sizeof(ov), .vers = FANOTIFY_METADATA_VERSION,
+					      .metadata_len = sizeof(ov), .mask = FAN_Q_OVERFLOW, .fd = FAN_NOFD };
+	struct parsed ps = { 0 };
+	size_t len = 0;
+
+	len += put_event(b + len, FAN_CREATE, "file.txt");
+	len += put_event(b + len, FAN_ATTRIB | FAN_ONDIR, ".");
+	memcpy(b + len, &ov, sizeof(ov));
+	len += sizeof(ov);
+	len += put_event(b + len, FAN_CREATE, "a/b");
+	is_int(fanotify_parse(b, len, collect_record, &ps), 4, "four records");
+	is_int(ps.overflow, 1, "overflow record");
+	is_int(ps.with_name, 2, "two valid names (a/b refused)");
+	is_str(ps.names[0], "file.txt", "first name");
+	is_str(ps.names[1], ".", "directory self event");
+	memset(&ps, 0, sizeof(ps));
+	is_int(fanotify_parse(b, len - 1, collect_record, &ps), 3, "truncated last record ignored");
+	b[4] = 99;	/* vers, after the u32 event_len */
+	is_int(fanotify_parse(b, len, collect_record, &ps), -EPROTO, "unknown metadata version refused");
+}
+
 static void test_procinfo(void)
 {
 	struct procinfo pi;
@@ -135,6 +201,7 @@ static void test_procinfo(void)
 int main(void)
 {
 	test_procinfo();
+	test_fanotify_parse();
 	test_state();
 	test_schedule();
 	test_posture();
