@@ -221,6 +221,9 @@ static void handle_event(struct in_monitor *im, const struct inotify_event *ev, 
 		im->m.stats.watches--;
 		return;
 	}
+	/* The kernel NUL-pads names to len; check rather than trust it. */
+	if (ev->len > 0 && (strnlen(ev->name, ev->len) >= ev->len || strchr(ev->name, '/')))
+		return;
 	if (ev->len > 0 && ev->name[0]) {
 		if (snprintf(path, sizeof(path), "%s/%s", streq(dir, "/") ? "" : dir, ev->name) >= (int)sizeof(path))
 			return;
