@@ -10,8 +10,8 @@
 #include <sys/syscall.h>
 #include <time.h>
 
-#include "attrs.h"
 #include "digest.h"
+#include "scan-record.h"
 #include "scan.h"
 
 /*
@@ -19,7 +19,8 @@
  * following symlinks) and records everything that needs no file content
  * itself.  Regular files whose mask needs the content or the xattrs go
  * onto a bounded queue; worker threads open, re-check, hash and read the
- * attributes through that one fd.
+ * attributes through that one fd.  Turning one entry into a record is
+ * scan-record.c; this file is the walk and the threads.
  *
  * Ownership crosses threads at the queue: a queued item's path is
  * malloc'ed by the walker, owned by the queue until a worker dequeues it,
@@ -35,7 +36,6 @@
 #define QUEUE_LOW (QUEUE_CAP / 2)
 #define PROGRESS_USEC 100000ull
 #define MAX_THREADS 64u
-#define ATTR_NEEDS_FD (ATTR_SHA256 | ATTR_ACL | ATTR_XATTRS | ATTR_CAPS)
 /* visit(): no filesystem fixed yet, the entry's own fixes it */
 #define DEV_UNSET ((dev_t)-1)
 
@@ -50,19 +50,6 @@ struct problem {
 	int err;
 	const char *what;	/* static string */
 	char path[];
-};
-
-struct scan;
-
-/* What one thread needs to turn a path into a record. */
-struct recorder {
-	const struct rootfs *root;
-	struct scan *scan;	/* NULL for scan_one() */
-	struct attrs_scratch attrs;
-	struct digest_ctx *digest;	/* created on first use */
-	atomic_bool *noatime_denied;
-	uint64_t bytes_hashed;
-	void (*report)(struct recorder *rc, const char *path, int err, const char *what);
 };
 
 struct scan {
@@ -93,278 +80,6 @@ struct scan {
 	char path[PATH_MAX];
 };
 
-static void recorder_done(struct recorder *rc)
-{
-	attrs_scratch_done(&rc->attrs);
-	digest_ctx_free(rc->digest);
-	rc->digest = NULL;
-}
-
-/* stat fields the mask asks for; the type is always kept. */
-static void fill_stat(struct vrecord *r, const struct stat *st, uint32_t mask)
-{
-	r->type = file_type_from_mode(st->st_mode);
-	r->mask = mask;
-	r->mode = (uint32_t)(st->st_mode & S_IFMT);
-	if (mask & ATTR_MODE)
-		r->mode |= (uint32_t)(st->st_mode & 07777);
-	if (mask & ATTR_UID)
-		r->uid = (uint32_t)st->st_uid;
-	if (mask & ATTR_GID)
-		r->gid = (uint32_t)st->st_gid;
-	if (mask & ATTR_SIZE)
-		r->size = (uint64_t)st->st_size;
-	if (mask & ATTR_INODE)
-		r->ino = (uint64_t)st->st_ino;
-	if (mask & ATTR_MTIME)
-		r->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
-	if (mask & ATTR_CTIME)
-		r->ctime_ns = (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec;
-}
-
-/* Assemble an owned record.  path (malloc'ed) is consumed in every case;
- * link and a are borrowed.  0 or -ENOMEM. */
-static int make_record(struct vrecord *ret, char *path, const struct stat *st, uint32_t mask, const char *link,
-		       const struct file_attrs *a, const uint8_t *sha256)
-{
-	struct vrecord r = { .path = path };
-	int k;
-
-	fill_stat(&r, st, mask);
-	if (sha256) {
-		memcpy(r.sha256, sha256, SHA256_LEN);
-		r.has_sha256 = true;
-	}
-	if (!link && !a->acl && !a->xattrs && !a->caps) {
-		/* The common case: the path allocation is the string block. */
-		r.mem = path;
-		*ret = r;
-		return 0;
-	}
-	r.link = link;
-	r.acl = a->acl;
-	r.xattrs = a->xattrs;
-	r.caps = a->caps;
-	k = vrecord_copy(ret, &r);
-	free(path);
-	return k;
-}
-
-static int open_noatime(struct recorder *rc, int (*opener)(const void *, const char *, int), const void *at,
-			const char *name, int flags)
-{
-	int fd;
-
-	/* O_NOATIME needs ownership or CAP_FOWNER: try it once, then
-	 * stop asking after the first EPERM. */
-	if (!atomic_load_explicit(rc->noatime_denied, memory_order_relaxed)) {
-		fd = opener(at, name, flags | O_NOATIME);
-		if (fd != -EPERM)
-			return fd;
-		atomic_store_explicit(rc->noatime_denied, true, memory_order_relaxed);
-	}
-	return opener(at, name, flags);
-}
-
-static int opener_root(const void *at, const char *path, int flags)
-{
-	return rootfs_openat(at, path, flags);
-}
-
-static int opener_dirfd(const void *at, const char *name, int flags)
-{
-	int fd = openat(*(const int *)at, name, flags | O_CLOEXEC);
-
-	return fd < 0 ? negative_errno() : fd;
-}
-
-static bool same_file(const struct stat *a, const struct stat *b)
-{
-	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
-}
-
-static bool stat_content_changed(const struct stat *a, const struct stat *b)
-{
-	return a->st_size != b->st_size || a->st_mtim.tv_sec != b->st_mtim.tv_sec ||
-	       a->st_mtim.tv_nsec != b->st_mtim.tv_nsec;
-}
-
-static void report(struct recorder *rc, const char *path, int err, const char *what)
-{
-	if (rc->report)
-		rc->report(rc, path, err, what);
-}
-
-/* Attribute read failures other than out-of-memory are problems, and the
- * record is kept without them. */
-static int read_attrs_or_report(struct recorder *rc, const char *path, int k)
-{
-	if (k == -ENOMEM)
-		return k;
-	if (k < 0)
-		report(rc, path, k, k == -E2BIG ? "extended attributes too large" : "cannot read extended attributes");
-	return 0;
-}
-
-/* Open the regular file the walk stat'ed as wst below the root and check
- * it still is a regular file.  Returns the fd and its fstat in *ret_st, or
- * -errno after reporting the problem (-ENOENT: it vanished). */
-static int open_regular(struct recorder *rc, const char *path, const struct stat *wst, struct stat *ret_st)
-{
-	_cleanup_close_ int fd = -EBADF;
-	struct stat st;
-	int k;
-
-	fd = open_noatime(rc, opener_root, rc->root, path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
-	if (fd == -ENOENT || fd == -ENOTDIR) {
-		report(rc, path, -ENOENT, "vanished during scan");
-		return -ENOENT;
-	}
-	if (fd < 0) {
-		/* ELOOP: replaced by a symlink since the walk saw it. */
-		report(rc, path, fd, fd == -ELOOP ? "changed during scan" : "cannot open");
-		return fd;
-	}
-	if (fstat(fd, &st) < 0) {
-		k = negative_errno();
-		report(rc, path, k, "cannot stat");
-		return k;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		report(rc, path, -ESTALE, "changed during scan");
-		return -ESTALE;
-	}
-	/* Replaced by another regular file (an upgrade's rename): record
-	 * the file that is there now, but say so. */
-	if (!same_file(&st, wst))
-		report(rc, path, -ESTALE, "changed during scan");
-	*ret_st = st;
-	return TAKE_FD(fd);
-}
-
-/* A regular file the walk stat'ed as wst: open it, hash it and read its
- * attributes through that one fd.  If it cannot be opened, the walk's stat
- * is recorded.  path is consumed.  1 with *ret filled, 0 when there is
- * nothing to record (vanished), -ENOMEM. */
-static int record_regular(struct recorder *rc, char *path, const struct stat *wst, uint32_t mask,
-			  struct vrecord *ret)
-{
-	_cleanup_(file_attrs_done) struct file_attrs a = { 0 };
-	_cleanup_close_ int fd = -EBADF;
-	uint8_t sha[SHA256_LEN];
-	bool hashed = false;
-	struct stat st = *wst;
-	int k;
-
-	fd = open_regular(rc, path, wst, &st);
-	if (fd == -ENOENT) {
-		free(path);
-		return 0;
-	}
-	if (fd >= 0 && (mask & ATTR_SHA256)) {
-		struct stat after;
-		uint64_t n = 0;
-
-		k = digest_fd(rc->digest, fd, sha, &n);
-		if (k == -ENOMEM) {
-			free(path);
-			return k;
-		}
-		if (k < 0)
-			report(rc, path, k, "cannot read");
-		else {
-			hashed = true;
-			rc->bytes_hashed += n;
-			/* Keep the digest with the newest stat, but say the
-			 * two may not belong together. */
-			if (fstat(fd, &after) < 0 || stat_content_changed(&st, &after) ||
-			    n != (uint64_t)after.st_size) {
-				report(rc, path, -ESTALE, "changed while being hashed");
-				if (fstat(fd, &after) == 0)
-					st = after;
-			}
-		}
-	}
-	if (fd >= 0) {
-		k = read_attrs_or_report(rc, path, attrs_read_fd(&rc->attrs, fd, false, mask, &a));
-		if (k < 0) {
-			free(path);
-			return k;
-		}
-	}
-	k = make_record(ret, path, &st, mask, NULL, &a, hashed ? sha : NULL);
-	return k < 0 ? k : 1;
-}
-
-/* Anything but a regular file with content or xattrs to read, at
- * dirfd/name (already fstatat'ed into *st, which a directory's fstat may
- * refresh).  For a directory, when ret_fd is not NULL, the directory is
- * opened and its fd handed back for descending (-EBADF if it could not be
- * opened).  path is borrowed.  1 with *ret, 0 nothing recorded, -ENOMEM. */
-static int record_other(struct recorder *rc, int dirfd, const char *name, const char *path, struct stat *st,
-			uint32_t mask, int *ret_fd, struct vrecord *ret)
-{
-	_cleanup_(file_attrs_done) struct file_attrs a = { 0 };
-	_cleanup_close_ int fd = -EBADF;
-	_cleanup_free_ char *copy = NULL;
-	char link[PATH_MAX];
-	const char *l = NULL;
-	int k;
-
-	if (ret_fd)
-		*ret_fd = -EBADF;
-
-	if (S_ISLNK(st->st_mode)) {
-		if (mask & ATTR_LINK) {
-			ssize_t n = readlinkat(dirfd, name, link, sizeof(link));
-
-			if (n < 0)
-				report(rc, path, negative_errno(), "cannot read symlink");
-			else if ((size_t)n >= sizeof(link))
-				report(rc, path, -ENAMETOOLONG, "symlink target too long");
-			else {
-				link[n] = '\0';
-				l = link;
-			}
-		}
-		k = read_attrs_or_report(rc, path, attrs_read_at(&rc->attrs, dirfd, name, mask, &a));
-		if (k < 0)
-			return k;
-	} else if (S_ISDIR(st->st_mode) && (ret_fd || (mask & ATTR_NEEDS_FD))) {
-		struct stat now;
-
-		fd = open_noatime(rc, opener_dirfd, &dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NOCTTY);
-		if (fd == -ENOENT) {
-			report(rc, path, fd, "vanished during scan");
-			return 0;
-		}
-		if (fd < 0)
-			report(rc, path, fd, fd == -ENOTDIR || fd == -ELOOP ? "changed during scan" : "cannot open");
-		else if (fstat(fd, &now) < 0) {
-			report(rc, path, negative_errno(), "cannot stat");
-			fd = safe_close(fd);
-		} else {
-			if (!same_file(&now, st))
-				report(rc, path, -ESTALE, "changed during scan");
-			*st = now;
-			k = read_attrs_or_report(rc, path, attrs_read_fd(&rc->attrs, fd, true, mask, &a));
-			if (k < 0)
-				return k;
-		}
-	}
-	/* FIFOs, sockets and devices are never opened: stat only. */
-
-	copy = strdup(path);
-	if (!copy)
-		return -ENOMEM;
-	k = make_record(ret, TAKE_PTR(copy), st, mask, l, &a, NULL);
-	if (k < 0)
-		return k;
-	if (ret_fd)
-		*ret_fd = TAKE_FD(fd);
-	return 1;
-}
-
 /* ---- the scan: queue, workers, records ---- */
 
 static int append_record_locked(struct scan *s, struct vrecord *r)
@@ -389,7 +104,7 @@ static void set_fatal_locked(struct scan *s, int err)
 
 static void report_from_worker(struct recorder *rc, const char *path, int err, const char *what)
 {
-	struct scan *s = rc->scan;
+	struct scan *s = rc->userdata;
 	size_t l = strlen(path);
 	struct problem *p;
 
@@ -408,7 +123,7 @@ static void report_from_worker(struct recorder *rc, const char *path, int err, c
 
 static void report_from_walker(struct recorder *rc, const char *path, int err, const char *what)
 {
-	struct scan *s = rc->scan;
+	struct scan *s = rc->userdata;
 
 	s->n_problems++;
 	if (s->opt->problem)
@@ -418,7 +133,7 @@ static void report_from_walker(struct recorder *rc, const char *path, int err, c
 static void *worker_main(void *arg)
 {
 	struct recorder *rc = arg;
-	struct scan *s = rc->scan;
+	struct scan *s = rc->userdata;
 	struct vrecord rec = { 0 };
 	bool have = false;
 
@@ -576,7 +291,7 @@ static int visit(struct scan *s, const struct watch_rule *rule, int dirfd, const
 		k = negative_errno();
 		if (k == -ENOENT && is_start)
 			return 0;
-		report(&s->rc, s->path, k, k == -ENOENT ? "vanished during scan" : "cannot stat");
+		recorder_report(&s->rc, s->path, k, k == -ENOENT ? "vanished during scan" : "cannot stat");
 		return 0;
 	}
 
@@ -629,7 +344,7 @@ static int walk_dir(struct scan *s, const struct watch_rule *rule, int fd, dev_t
 		safe_close(fd);
 		if (k == -ENOMEM)
 			return k;
-		report(&s->rc, s->path, k, "cannot read directory");
+		recorder_report(&s->rc, s->path, k, "cannot read directory");
 		return 0;
 	}
 	for (;;) {
@@ -639,7 +354,7 @@ static int walk_dir(struct scan *s, const struct watch_rule *rule, int fd, dev_t
 		de = readdir(d);
 		if (!de) {
 			if (errno != 0)
-				report(&s->rc, s->path, negative_errno(), "cannot read directory");
+				recorder_report(&s->rc, s->path, negative_errno(), "cannot read directory");
 			break;
 		}
 		if (streq(de->d_name, ".") || streq(de->d_name, ".."))
@@ -647,7 +362,7 @@ static int walk_dir(struct scan *s, const struct watch_rule *rule, int fd, dev_t
 		nl = strlen(de->d_name);
 		size_t sep = base > 1 ? 1 : 0;	/* no "//" below "/" */
 		if (base + sep + nl >= sizeof(s->path)) {
-			report(&s->rc, s->path, -ENAMETOOLONG, "path too long, not scanned");
+			recorder_report(&s->rc, s->path, -ENAMETOOLONG, "path too long, not scanned");
 			continue;
 		}
 		if (sep)
@@ -677,32 +392,6 @@ static bool path_is_below(const char *path, const char *parent)
 	return strncmp(path, parent, l) == 0 && path[l] == '/';
 }
 
-/* Open the parent of path (in-root, following the image's own symlinks)
- * and point *ret_name at the last component ("." for "/"). */
-static int open_parent(const struct rootfs *root, const char *path, const char **ret_name)
-{
-	const char *slash = strrchr(path, '/');
-	char parent[PATH_MAX];
-	size_t l;
-	int fd;
-
-	if (!slash || streq(path, "/")) {
-		fd = rootfs_openat(root, "/", O_PATH | O_DIRECTORY);
-		*ret_name = ".";
-		return fd;
-	}
-	l = slash == path ? 1 : (size_t)(slash - path);
-	if (l >= sizeof(parent))
-		return -ENAMETOOLONG;
-	memcpy(parent, path, l);
-	parent[l] = '\0';
-	fd = rootfs_openat(root, parent, O_PATH | O_DIRECTORY);
-	if (fd < 0)
-		return fd;
-	*ret_name = slash + 1;
-	return fd;
-}
-
 static int walk_start(struct scan *s, const struct watch_rule *rule, const char *path)
 {
 	_cleanup_close_ int pfd = -EBADF;
@@ -717,7 +406,7 @@ static int walk_start(struct scan *s, const struct watch_rule *rule, const char 
 	if (pfd < 0) {
 		if (pfd == -ENOMEM)
 			return pfd;
-		report(&s->rc, path, pfd, "cannot open parent directory");
+		recorder_report(&s->rc, path, pfd, "cannot open parent directory");
 		return 0;
 	}
 	memcpy(s->path, path, l + 1);
@@ -786,7 +475,7 @@ static int walk_below(struct scan *s, const struct watch_rule *rule, const char 
 	if (pfd < 0) {
 		if (pfd == -ENOMEM)
 			return pfd;
-		report(&s->rc, path, pfd, "cannot open parent directory");
+		recorder_report(&s->rc, path, pfd, "cannot open parent directory");
 		return 0;
 	}
 	memcpy(s->path, path, l + 1);
@@ -912,7 +601,7 @@ static int start_workers(struct scan *s, struct recorder *w, pthread_t *tids, un
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	for (i = 0; i < n; i++) {
-		w[i] = (struct recorder){ .root = s->opt->root, .scan = s, .noatime_denied = &s->noatime_denied,
+		w[i] = (struct recorder){ .root = s->opt->root, .userdata = s, .noatime_denied = &s->noatime_denied,
 					  .report = report_from_worker };
 		k = digest_ctx_new(&w[i].digest);
 		if (k < 0)
@@ -960,7 +649,7 @@ static int scan_new(const struct selection *sel, const struct scan_options *opt,
 	}
 	s->sel = sel;
 	s->opt = opt;
-	s->rc = (struct recorder){ .root = opt->root, .scan = s, .noatime_denied = &s->noatime_denied,
+	s->rc = (struct recorder){ .root = opt->root, .userdata = s, .noatime_denied = &s->noatime_denied,
 				   .report = report_from_walker };
 	s->problems_tail = &s->problems;
 	pthread_mutex_init(&s->lock, NULL);

@@ -2,6 +2,7 @@
 libvigil_a_SOURCES += \
 	src/lib/digest.c src/lib/digest.h \
 	src/lib/attrs.c src/lib/attrs.h \
+	src/lib/scan-record.c src/lib/scan-record.h \
 	src/lib/scan.c src/lib/scan.h
 
 check_PROGRAMS += tests/unit/test-digest tests/unit/test-scan
