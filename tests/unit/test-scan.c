@@ -453,6 +453,32 @@ static void test_tree(void)
 	rootfs_close(&rf);
 }
 
+/* A rule for the image's "/" itself. */
+static void test_slash(void)
+{
+	struct scan_result res = { 0 };
+	struct selection sel = { .one_filesystem = true };
+	struct rootfs rf;
+	struct diag d = { { 0 } };
+	const struct vrecord *r;
+	bool slashes = false;
+
+	ok(selection_add(&sel, "/", ATTR_DEFAULT, true) == 0, "selection /");
+	selection_finish(&sel);
+	ok(rootfs_open(&rf, tmp) == 0, "rootfs_open");
+	is_int(run(&sel, &rf, 2, NULL, 0, &res, &d), 0, "scan of the image's /");
+	r = res.n > 0 ? &res.recs[0] : NULL;
+	ok(r && streq(r->path, "/") && r->type == FT_DIR, "first record is / itself");
+	ok(find(&res, "/data/file") && find(&res, "/etc/imagefile"), "entries below / are \"/name\"");
+	for (size_t i = 0; i < res.n; i++)
+		if (strstr(res.recs[i].path, "//"))
+			slashes = true;
+	ok(!slashes, "no \"//\" in stored paths");
+	scan_result_free(&res);
+	selection_free(&sel);
+	rootfs_close(&rf);
+}
+
 /* Live root: paths are host paths. */
 static void test_live(void)
 {
@@ -546,6 +572,7 @@ int main(void)
 	}
 	atexit(cleanup);
 	test_tree();
+	test_slash();
 	test_live();
 	test_churn();
 	return tap_done();
