@@ -199,8 +199,17 @@ static int start_monitor(struct daemon *dm, const struct selection *sel, struct 
 	return 0;
 }
 
+static bool same_baseline_file(const struct baseline *a, const struct baseline *b)
+{
+	const struct baseline_meta *ma = baseline_get_meta(a), *mb = baseline_get_meta(b);
+
+	return ma->created_usec == mb->created_usec && baseline_count(a) == baseline_count(b) &&
+	       memcmp(ma->selection_hash, mb->selection_hash, sizeof(ma->selection_hash)) == 0;
+}
+
 static int reload(struct daemon *dm)
 {
+	bool same_baseline;
 	struct loaded l = { 0 };
 	struct monitor *m = NULL, *old_mon;
 	sd_event_source *src = NULL;
@@ -237,10 +246,14 @@ static int reload(struct daemon *dm)
 	dm->mon = m;
 	dm->mon_src = src;
 	monitor_free(old_mon);
+	same_baseline = same_baseline_file(dm->base, l.base);
 	swap_loaded(dm, &l);
 	loaded_done(&l);
 	dm->mon->sel = dm->sel;	/* the selection moved from l into dm */
-	verifier_forget_all(dm->ver);
+	/* What was reported is relative to the baseline: keep the memory
+	 * unless the baseline itself changed (vigil update/accept). */
+	if (!same_baseline)
+		verifier_forget_all(dm->ver);
 	snprintf(dm->st.monitor, sizeof(dm->st.monitor), "%s", monitor_name(dm->mon));
 	dm->st.reloads++;
 	daemon_report_lifecycle(dm, VEVENT_DAEMON_RELOADED, "reloaded");

@@ -151,10 +151,12 @@ kill -HUP "$(vigild_pid)"
 wait_journal 10 "$(field MESSAGE_ID $MID_RELOADED)" >/dev/null
 ok $? "SIGHUP: reloaded event"
 echo x >"$W/ignored.log"
+touch "$W/a"
 echo marker >"$W/m2"
 wait_journal 10 "$(field VIGIL_PATH "$W/m2")" >/dev/null
 ok $? "marker 2 seen after reload"
 is "$(count_journal "$W/ignored.log")" 0 "reloaded exclude is in effect"
+is "$(count_journal "$(field VIGIL_PATH "$W/a")")" 1 "a reload with the same baseline does not re-report"
 vigild_alive
 ok $? "vigild alive after reload"
 
