@@ -75,11 +75,24 @@ done
 "$VIGIL" status --state-file "$TMP/state" | grep -q '^last check: [0-9]'
 ok $? "vigil status shows the last check"
 
+# Accept the change into the baseline, reload: the new baseline applies.
+"$VIGIL" update --config "$TMP/vigil.conf" --db "$TMP/db" --quiet
 kill -HUP "$(vigild_pid)"
 wait_notify 5 '^RELOADING=1'
 ok $? "RELOADING=1 on SIGHUP"
 wait_notify 5 '^READY=1' 2
 ok $? "READY=1 again after the reload"
+touch "$W/a"
+echo fresh >"$W/marker"
+end=$(($(date +%s) + 10))
+while ! grep -q '"VIGIL_PATH":"'"$W"'/marker"' "$TMP/vigild.err" && [ "$(date +%s)" -lt $end ]; do sleep 0.05; done
+grep -q '"VIGIL_PATH":"'"$W"'/marker"' "$TMP/vigild.err"
+ok $? "events flow after the reload"
+is "$(grep '"VIGIL_PATH":"'"$W"'/a"' "$TMP/vigild.err" | grep -c '"VIGIL_ACTION":"updated"')" 1 \
+	"after the reload the accepted content is no deviation (only the earlier event)"
+# Against the new baseline the touch is a fresh, metadata-only deviation.
+grep '"VIGIL_PATH":"'"$W"'/a"' "$TMP/vigild.err" | grep -q '"VIGIL_ACTION":"attributes_modified"'
+ok $? "the reloaded baseline is the one compared against"
 kill -TERM "$(vigild_pid)"
 wait "$VIGILD_PID"
 is "$?" 0 "clean exit"
