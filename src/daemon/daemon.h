@@ -75,6 +75,8 @@ struct daemon {
 	uint64_t mon_unresolved_before;
 	bool state_warned;		/* the state file could not be written */
 	bool rescan_all;		/* an overflow rescan is scheduled */
+	uint64_t overflow_alert_usec;	/* when the last overflow alert was sent */
+	uint64_t overflows_unalerted;	/* overflows since then */
 	struct rescan_job *job;		/* the scan running on its worker thread, or NULL */
 	sd_event_source *job_src;
 	bool job_is_check;		/* ... for the periodic check (it gets a summary) */

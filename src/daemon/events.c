@@ -261,18 +261,29 @@ static void schedule_rescan(struct daemon *dm)
 	daemon_arm_timer(dm, dm->rescan_timer, now_monotonic_usec() + RESCAN_DELAY_USEC);
 }
 
+/* One alert per second at most: every overflow in that second is covered
+ * by the same rescan, and the next alert counts the ones in between. */
+#define OVERFLOW_ALERT_INTERVAL_USEC (1000 * 1000ULL)
+
 static void report_overflow(struct daemon *dm, const char *why)
 {
+	uint64_t now = now_monotonic_usec();
 	struct vevent *e;
 
 	dm->st.overflows++;
-	if (vevent_new(VEVENT_QUEUE_OVERFLOW, SEVERITY_HIGH, &e) == 0) {
-		vevent_add(e, "VIGIL_MONITOR", dm->mon ? monitor_name(dm->mon) : "none");
-		vevent_add(e, "VIGIL_REASON", why);
-		vevent_message(e, "events lost (%s); rescanning the watched paths against the baseline", why);
-		push_event(dm, e);	/* never summarised away */
-	}
+	dm->overflows_unalerted++;
 	schedule_rescan(dm);
+	if (dm->overflow_alert_usec && now - dm->overflow_alert_usec < OVERFLOW_ALERT_INTERVAL_USEC)
+		return;
+	if (vevent_new(VEVENT_QUEUE_OVERFLOW, SEVERITY_HIGH, &e) < 0)
+		return;	/* retried at the next overflow; the count is in the state file */
+	vevent_add(e, "VIGIL_MONITOR", dm->mon ? monitor_name(dm->mon) : "none");
+	vevent_add(e, "VIGIL_REASON", why);
+	vevent_addf(e, "VIGIL_COUNT", "%llu", (unsigned long long)dm->overflows_unalerted);
+	vevent_message(e, "events lost (%s); rescanning the watched paths against the baseline", why);
+	push_event(dm, e);	/* never summarised away */
+	dm->overflow_alert_usec = now;
+	dm->overflows_unalerted = 0;
 }
 
 int daemon_on_check_timer(sd_event_source *s, uint64_t usec, void *userdata)
