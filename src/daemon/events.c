@@ -367,8 +367,13 @@ int daemon_on_monitor_io(sd_event_source *s, int fd, uint32_t revents, void *use
 	(void)fd;
 	(void)revents;
 	r = monitor_dispatch(dm->mon, daemon_on_monitor_path, dm);
-	if (r < 0)
-		log_error_errno(r, "reading %s events: %m", monitor_name(dm->mon));
+	if (r < 0) {
+		/* The fd stays readable: going on would spin.  A monitor that
+		 * cannot be read is no monitor; exit and let systemd restart us
+		 * (Restart=on-failure) rather than pretend to watch. */
+		log_error_errno(r, "reading %s events failed, stopping: %m", monitor_name(dm->mon));
+		return sd_event_exit(dm->loop, r);
+	}
 	daemon_arm_verify(dm);
 	state_dirty(dm);
 	return 0;
