@@ -232,7 +232,7 @@ void vevent_to_journal_fields(const struct vevent *e, struct strbuf *out)
 	char prio[4];
 
 	journal_field(out, "MESSAGE", strbuf_str(&e->message), e->message.len);
-	journal_field(out, "MESSAGE_ID", vevent_message_id(e->cls), 32);
+	journal_field(out, "MESSAGE_ID", vevent_message_id(e->cls), strlen(vevent_message_id(e->cls)));
 	snprintf(prio, sizeof(prio), "%d", severity_priority(e->severity));
 	journal_field(out, "PRIORITY", prio, strlen(prio));
 	journal_field(out, "SYSLOG_IDENTIFIER", "vigild", 6);
