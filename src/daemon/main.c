@@ -180,14 +180,14 @@ static void swap_loaded(struct daemon *dm, struct loaded *l)
 	dm->st.baseline_records = baseline_count(dm->base);
 }
 
-static int start_monitor(struct daemon *dm, const struct selection *sel, struct monitor **ret,
-			 sd_event_source **ret_src)
+static int start_monitor(struct daemon *dm, enum monitor_mode mode, const struct selection *sel,
+			 struct monitor **ret, sd_event_source **ret_src)
 {
 	struct diag d = { "" };
 	struct monitor *m = NULL;
 	int r;
 
-	r = monitor_new(dm->conf.daemon.monitor, sel, &m, &d);
+	r = monitor_new(mode, sel, &m, &d);
 	if (r < 0)
 		return log_error_errno(r, "cannot monitor: %s", d.msg[0] ? d.msg : "error");
 	r = sd_event_add_io(dm->loop, ret_src, m->fd, EPOLLIN, daemon_on_monitor_io, dm);
@@ -226,13 +226,7 @@ static int reload(struct daemon *dm)
 	/* New marks first, then the old monitor's last events, so that no
 	 * change falls between the two. */
 	new_sel = dm->opt.n_watch ? &l.cmdline_sel : &l.conf.sel;
-	{
-		enum monitor_mode saved = dm->conf.daemon.monitor;
-
-		dm->conf.daemon.monitor = l.conf.daemon.monitor;
-		r = start_monitor(dm, new_sel, &m, &src);
-		dm->conf.daemon.monitor = saved;
-	}
+	r = start_monitor(dm, l.conf.daemon.monitor, new_sel, &m, &src);
 	if (r < 0) {
 		loaded_done(&l);
 		log_warning("reload failed, keeping the running configuration");
@@ -356,7 +350,7 @@ static int setup(struct daemon *dm)
 		if (r < 0)
 			return log_error_errno(r, "out of memory");
 	}
-	r = start_monitor(dm, dm->sel, &dm->mon, &dm->mon_src);
+	r = start_monitor(dm, dm->conf.daemon.monitor, dm->sel, &dm->mon, &dm->mon_src);
 	if (r < 0)
 		return r;
 	/* The writer thread is running; sd_event sends WATCHDOG=1 itself at
