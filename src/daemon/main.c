@@ -127,6 +127,7 @@ static void loaded_done(struct loaded *l)
 static int load(const struct options *o, struct loaded *l)
 {
 	struct diag d = { "" };
+	char *own;
 	int r;
 
 	r = conf_load(o->config, &l->conf, &d);
@@ -146,6 +147,15 @@ static int load(const struct options *o, struct loaded *l)
 		l->cmdline_sel.one_filesystem = l->conf.sel.one_filesystem;
 		selection_finish(&l->cmdline_sel);
 	}
+	/* Never watch our own state file ("state", "state.tmpXXXXXX"): a
+	 * watched /run would feed its writes back once a second.  A pattern
+	 * with '/' matches the whole path (selection.h). */
+	if (asprintf(&own, "%s*", o->state_file) < 0)
+		return log_error_errno(-ENOMEM, "out of memory");
+	r = selection_add_exclude(o->n_watch ? &l->cmdline_sel : &l->conf.sel, SIZE_MAX, own);
+	free(own);
+	if (r < 0)
+		return log_error_errno(r, "out of memory");
 	r = strdup_to(&l->db_path, o->db ? o->db : l->conf.database);
 	if (r < 0)
 		return log_error_errno(r, "out of memory");

@@ -100,4 +100,22 @@ VIGILD_PID=
 wait_notify 5 '^STOPPING=1'
 ok $? "STOPPING=1 on SIGTERM"
 kill "$RECV" 2>/dev/null
+
+# The state file inside the watched tree (as with a watched /run): vigild
+# must not report its own writes (a feedback loop once a second), neither
+# live nor in a full check (whose findings are events too).  The
+# directory's own timestamps do change: that one is real.
+mkdir -p "$W/run"
+"$VIGIL" update --config "$TMP/vigil.conf" --db "$TMP/db" --quiet
+start_vigild --foreground --log-target=json --config "$TMP/vigil.conf" --db "$TMP/db" --watch "$W" \
+	--state-file "$W/run/state"
+end=$(($(date +%s) + 10))
+while ! grep -q '"VIGIL_ACTION":"summary"' "$TMP/vigild.err" && [ "$(date +%s)" -lt $end ]; do sleep 0.1; done
+sleep 1.5
+is "$(grep -c '"VIGIL_PATH":"'"$W"'/run/state' "$TMP/vigild.err")" 0 "no event about vigild's own state file"
+grep -q '"MESSAGE_ID":"54fee6e4c8ce4741a351160c45ae1efb"' "$TMP/vigild.err"
+ok $? "a full check ran meanwhile"
+kill -TERM "$(vigild_pid)"
+wait "$VIGILD_PID"
+VIGILD_PID=
 done_testing
