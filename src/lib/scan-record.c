@@ -203,7 +203,7 @@ int record_regular(struct recorder *rc, char *path, const struct stat *wst, uint
 }
 
 int record_other(struct recorder *rc, int dirfd, const char *name, const char *path, struct stat *st,
-			uint32_t mask, int *ret_fd, struct vrecord *ret)
+		 uint32_t mask, bool may_open, int *ret_fd, struct vrecord *ret)
 {
 	_cleanup_(file_attrs_done) struct file_attrs a = { 0 };
 	_cleanup_close_ int fd = -EBADF;
@@ -231,7 +231,7 @@ int record_other(struct recorder *rc, int dirfd, const char *name, const char *p
 		k = read_attrs_or_report(rc, path, attrs_read_at(&rc->attrs, dirfd, name, mask, &a));
 		if (k < 0)
 			return k;
-	} else if (S_ISDIR(st->st_mode) && (ret_fd || (mask & ATTR_NEEDS_FD))) {
+	} else if (S_ISDIR(st->st_mode) && may_open && (ret_fd || (mask & ATTR_NEEDS_FD))) {
 		struct stat now;
 
 		fd = open_noatime(rc, opener_dirfd, &dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NOCTTY);

@@ -48,11 +48,12 @@ int record_regular(struct recorder *rc, char *path, const struct stat *wst, uint
 
 /* Anything but a regular file with content or xattrs to read, at
  * dirfd/name (already fstatat'ed into *st, which a directory's fstat may
- * refresh).  For a directory, when ret_fd is not NULL, the directory is
- * opened and its fd handed back for descending (-EBADF if it could not be
- * opened).  path is borrowed.  1 with *ret, 0 nothing recorded, -ENOMEM. */
+ * refresh).  A directory is opened (for its attributes) only if may_open;
+ * when ret_fd is not NULL its fd is handed back for descending (-EBADF if
+ * it was not opened).  path is borrowed.  1 with *ret, 0 nothing
+ * recorded, -ENOMEM. */
 int record_other(struct recorder *rc, int dirfd, const char *name, const char *path, struct stat *st,
-		 uint32_t mask, int *ret_fd, struct vrecord *ret);
+		 uint32_t mask, bool may_open, int *ret_fd, struct vrecord *ret);
 
 /* Open the parent of the image-absolute path in-root (following the
  * image's own symlinks) and point *ret_name at the last component ("."

@@ -315,9 +315,11 @@ static int visit(struct scan *s, const struct watch_rule *rule, int dirfd, const
 		return k < 0 ? k : add_record(s, &rec);
 	}
 
-	bool descend = S_ISDIR(st.st_mode) && rule->recurse &&
-		       (dev == DEV_UNSET || !s->sel->one_filesystem || st.st_dev == dev);
-	k = record_other(&s->rc, dirfd, name, s->path, &st, rule->mask, descend ? &fd : NULL, &rec);
+	bool other_fs = s->sel->one_filesystem && dev != DEV_UNSET && st.st_dev != dev;
+	bool descend = S_ISDIR(st.st_mode) && rule->recurse && !other_fs;
+	/* A mount point of another filesystem is recorded but never opened:
+	 * opening an automount trigger would mount it (and may hang). */
+	k = record_other(&s->rc, dirfd, name, s->path, &st, rule->mask, !other_fs, descend ? &fd : NULL, &rec);
 	if (k <= 0)
 		return k;
 	k = add_record(s, &rec);
@@ -774,7 +776,7 @@ int scan_one(const struct rootfs *root, const char *path, uint32_t mask, struct 
 		}
 		k = record_regular(&rc, TAKE_PTR(norm), &st, mask, &rec);
 	} else
-		k = record_other(&rc, pfd, name, norm, &st, mask, NULL, &rec);
+		k = record_other(&rc, pfd, name, norm, &st, mask, true, NULL, &rec);
 	recorder_done(&rc);
 	if (k < 0)
 		return k;

@@ -207,7 +207,7 @@ static void test_tree(void)
 	struct rootfs rf;
 	struct diag d = { { 0 } };
 	const struct vrecord *r, *h;
-	bool have_caps = false, have_acl = false, have_link_xattr;
+	bool have_caps = false, have_acl = false, have_link_xattr, mnt_xattr = false;
 	acl_t acl;
 	int k;
 
@@ -280,8 +280,10 @@ static void test_tree(void)
 		snprintf(mnt, sizeof(mnt), "%s", host("/data/mnt"));
 		mkdir_rel("/data/mnt");
 		mounted = mount("tmpfs", mnt, "tmpfs", 0, "size=1m") == 0;
-		if (mounted)
+		if (mounted) {
 			mkfile("/data/mnt/inner", "x", 0644);
+			mnt_xattr = setxattr(mnt, "trusted.m", "1", 1, 0) == 0;
+		}
 	}
 
 	build_selection(&sel);
@@ -348,8 +350,12 @@ static void test_tree(void)
 		r = find(&res, "/data/cap");
 		is_str(r ? r->caps : NULL, "v2 effective permitted=0x0000000000000400 inheritable=0x0", "capabilities decoded");
 	}
-	if (mounted)
+	if (mounted) {
 		ok(find(&res, "/data/mnt") && !find(&res, "/data/mnt/inner"), "one_filesystem: mount point recorded, not entered");
+		r = find(&res, "/data/mnt");
+		if (mnt_xattr)
+			ok(r && !r->xattrs, "one_filesystem: mount point not opened (its xattrs are not read)");
+	}
 
 	/* In-root resolution: the image's /etc, never the host's. */
 	r = find(&res, "/data/abslink");
