@@ -16,6 +16,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "attrs.h"
 #include "digest.h"
 #include "scan.h"
 #include "tap.h"
@@ -459,6 +460,42 @@ static void test_tree(void)
 	rootfs_close(&rf);
 }
 
+static const char *caps_text(const uint32_t *words, size_t len)
+{
+	static char out[256];
+	struct strbuf sb = STRBUF_INIT;
+	unsigned char raw[64];
+
+	for (size_t i = 0; i < len / 4; i++) {
+		uint32_t le = htole32(words[i]);
+
+		memcpy(raw + 4 * i, &le, 4);
+	}
+	attrs_format_caps(raw, len, &sb);
+	snprintf(out, sizeof(out), "%s", strbuf_str(&sb));
+	strbuf_free(&sb);
+	return out;
+}
+
+/* struct vfs_cap_data decoding, all revisions and hostile lengths. */
+static void test_caps_format(void)
+{
+	const uint32_t v3[6] = { VFS_CAP_REVISION_3 | VFS_CAP_FLAGS_EFFECTIVE, 0x3000, 0, 0, 0, 0 };
+	const uint32_t v3ns[6] = { VFS_CAP_REVISION_3, 0, 1, 2, 0, 100000 };
+	const uint32_t v1[3] = { VFS_CAP_REVISION_1, 0x400, 0 };
+	const uint32_t bad[2] = { 0x7f000000, 1 };
+
+	is_str(caps_text(v3, sizeof(v3)), "v3 effective permitted=0x0000000000003000 inheritable=0x0 rootid=0",
+	       "caps v3");
+	is_str(caps_text(v3ns, sizeof(v3ns)), "v3 permitted=0x0000000200000000 inheritable=0x1 rootid=100000",
+	       "caps v3, high words, namespaced root");
+	is_str(caps_text(v1, sizeof(v1)), "v1 permitted=0x0000000000000400 inheritable=0x0", "caps v1");
+	is_str(caps_text(v3, 20), "invalid len=20 hex=0100000300300000000000000000000000000000",
+	       "caps: v3 magic with a v2 length is invalid, kept whole");
+	is_str(caps_text(bad, sizeof(bad)), "invalid len=8 hex=0000007f01000000", "caps: unknown revision");
+	is_str(caps_text(bad, 0), "invalid len=0 hex=", "caps: empty value");
+}
+
 /* A rule for the image's "/" itself. */
 static void test_slash(void)
 {
@@ -577,6 +614,7 @@ int main(void)
 		return 1;
 	}
 	atexit(cleanup);
+	test_caps_format();
 	test_tree();
 	test_slash();
 	test_live();
