@@ -16,3 +16,10 @@ tests_unit_test_scan_LDADD = libvigil.a $(VIGIL_LIBS)
 
 # A benchmark, not a test: run by hand (see the script's header).
 EXTRA_DIST += tests/bench/bench-init.sh
+
+# security.capability decoder (hostile bytes from disk).
+check_PROGRAMS += tests/fuzz/fuzz-caps
+TESTS += tests/fuzz/fuzz-caps
+tests_fuzz_fuzz_caps_SOURCES = tests/fuzz/fuzz-caps.c $(FUZZ_DRIVER)
+tests_fuzz_fuzz_caps_CFLAGS = $(AM_CFLAGS) $(VIGIL_CFLAGS)
+tests_fuzz_fuzz_caps_LDADD = libvigil.a $(VIGIL_LIBS)
