@@ -22,13 +22,14 @@ static const char help[] =
 int cmd_update(int argc, char **argv)
 {
 	_cleanup_(conf_free) struct vigil_conf conf = { 0 };
-	_cleanup_free_ struct vrecord *old = NULL;
 	struct rootfs root = { .fd = -EBADF };
 	struct baseline *b = NULL;
 	struct selection stored = { 0 };
 	const struct selection *sel;
 	struct scan_result res = { 0 };
 	struct cli_print_ctx pc = { 0 };
+	struct baseline_iter it = { 0 };
+	struct record_iter old = { baseline_iter_next, &it };
 	struct baseline_meta meta;
 	struct diag d = { "" };
 	struct cli_opts o;
@@ -65,12 +66,10 @@ int cmd_update(int argc, char **argv)
 	ec = cli_scan(&o, &conf, &root, sel, NULL, 0, &res);
 	if (ec != EXIT_CLEAN)
 		goto out;
-	ec = cli_baseline_records(b, &old);
-	if (ec != EXIT_CLEAN)
-		goto out;
 	pc.json = o.json;
 	pc.quiet = o.quiet;
-	r = change_diff(old, baseline_count(b), res.recs, res.n, cli_print_change, &pc);
+	it.b = b;
+	r = change_diff_iter(&old, res.recs, res.n, cli_print_change, &pc);
 	if (r < 0) {
 		log_error_errno(r, "comparison failed: %m");
 		ec = EXIT_RUNTIME;

@@ -137,25 +137,22 @@ static int on_rescan_change(const struct change *c, void *userdata)
 	return 0;
 }
 
-/* Diff a finished scan with the baseline and report what is new. */
+static bool rescan_keep(const char *path, const void *userdata)
+{
+	return monitor_path_selected(userdata, path);
+}
+
+/* Diff a finished scan with the baseline and report what is new.  The
+ * baseline is read in place, not copied. */
 static int rescan_diff(struct daemon *dm, const struct scan_result *res)
 {
 	struct rescan_ctx rc = { .dm = dm };
-	struct vrecord *old = NULL;
-	size_t n_old = 0, n = baseline_count(dm->base);
+	/* Only the baseline records this daemon watches (--watch may narrow). */
+	struct baseline_iter it = { .b = dm->base, .keep = rescan_keep, .userdata = dm->sel };
+	struct record_iter old = { baseline_iter_next, &it };
 	int r;
 
-	old = calloc(n ? n : 1, sizeof(*old));
-	if (!old)
-		return log_error_errno(-ENOMEM, "rescan: out of memory");
-	/* Only the baseline records this daemon watches (--watch may narrow). */
-	for (size_t i = 0; i < n; i++) {
-		baseline_record(dm->base, i, &old[n_old]);
-		if (monitor_path_selected(dm->sel, old[n_old].path))
-			n_old++;
-	}
-	r = change_diff(old, n_old, res->recs, res->n, on_rescan_change, &rc);
-	free(old);
+	r = change_diff_iter(&old, res->recs, res->n, on_rescan_change, &rc);
 	if (r < 0)
 		return log_error_errno(r, "rescan: %m");
 	return (int)MIN(rc.changes, (uint64_t)INT32_MAX);

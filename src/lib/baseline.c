@@ -462,6 +462,21 @@ void baseline_record(const struct baseline *b, size_t i, struct vrecord *ret)
 	memcpy(ret->sha256, rec + REC_SHA, SHA256_LEN);
 }
 
+bool baseline_iter_next(void *iter, struct vrecord *ret)
+{
+	struct baseline_iter *it = iter;
+
+	while (it->next < it->b->n_records) {
+		size_t i = it->next++;
+
+		if (it->keep && !it->keep(string_at(it->b, record_at(it->b, i), STR_PATH), it->userdata))
+			continue;
+		baseline_record(it->b, i, ret);
+		return true;
+	}
+	return false;
+}
+
 int baseline_lookup_path(const struct baseline *b, const char *path, size_t *ret_index)
 {
 	size_t lo = 0, hi = b->n_records;

@@ -54,6 +54,17 @@ size_t baseline_count(const struct baseline *b);
 /* Record i (0 <= i < count) in path order, as a view into the mapping
  * (valid until baseline_close()). */
 void baseline_record(const struct baseline *b, size_t i, struct vrecord *ret);
+/* Sequential reading of the records in path order, optionally only those
+ * for which keep(path, userdata) is true; see struct record_iter. */
+struct baseline_iter {
+	const struct baseline *b;
+	size_t next;
+	bool (*keep)(const char *path, const void *userdata);	/* NULL: every record */
+	const void *userdata;
+};
+/* Fills *ret with the next kept record (a view); false at the end. */
+bool baseline_iter_next(void *iter, struct vrecord *ret);
+
 /* Index of path, or -ENOENT. */
 int baseline_lookup_path(const struct baseline *b, const char *path, size_t *ret_index);
 /* Records whose content hash is digest, or -ENOENT.  Several records may

@@ -83,8 +83,15 @@ int change_classify(const struct vrecord *old, const struct vrecord *new, struct
 	return 1;
 }
 
+/* A change being collected, with its own copy of the old record: the old
+ * side may be a view that the iterator overwrites on the next record. */
+struct diff_entry {
+	struct change c;
+	struct vrecord old;
+};
+
 struct diff_state {
-	struct change *v;
+	struct diff_entry *v;
 	size_t n, alloc;
 };
 
@@ -99,8 +106,20 @@ static int diff_push(struct diff_state *st, const struct vrecord *old, const str
 	r = grow_array((void **)&st->v, &st->alloc, st->n + 1, sizeof(*st->v));
 	if (r < 0)
 		return r;
-	st->v[st->n++] = c;
+	st->v[st->n] = (struct diff_entry){ .c = c };
+	if (old)
+		st->v[st->n].old = *old;
+	st->n++;
 	return 0;
+}
+
+/* Point each change at its copy of the old record, once the array no
+ * longer moves. */
+static void diff_fix_old(struct diff_state *st)
+{
+	for (size_t i = 0; i < st->n; i++)
+		if (st->v[i].c.old)
+			st->v[i].c.old = &st->v[i].old;
 }
 
 /* Order created records by (inode, digest) to pair them with deletions. */
@@ -130,7 +149,7 @@ static int diff_pair_moves(struct diff_state *st)
 	size_t nc = 0;
 
 	for (size_t i = 0; i < st->n; i++)
-		if (st->v[i].action == CHANGE_CREATED && movable(st->v[i].new))
+		if (st->v[i].c.action == CHANGE_CREATED && movable(st->v[i].c.new))
 			nc++;
 	if (nc == 0)
 		return 0;
@@ -139,12 +158,12 @@ static int diff_pair_moves(struct diff_state *st)
 		return -ENOMEM;
 	nc = 0;
 	for (size_t i = 0; i < st->n; i++)
-		if (st->v[i].action == CHANGE_CREATED && movable(st->v[i].new))
-			created[nc++] = &st->v[i];
+		if (st->v[i].c.action == CHANGE_CREATED && movable(st->v[i].c.new))
+			created[nc++] = &st->v[i].c;
 	qsort(created, nc, sizeof(*created), created_cmp);
 
 	for (size_t i = 0; i < st->n; i++) {
-		struct change *del = &st->v[i];
+		struct change *del = &st->v[i].c;
 		size_t lo = 0, hi = nc;
 
 		if (del->action != CHANGE_DELETED || !movable(del->old))
@@ -176,33 +195,60 @@ static int diff_pair_moves(struct diff_state *st)
 	return 0;
 }
 
-int change_diff(const struct vrecord *old, size_t n_old, const struct vrecord *new, size_t n_new, change_fn fn,
-		void *userdata)
+int change_diff_iter(const struct record_iter *old, const struct vrecord *new, size_t n_new, change_fn fn,
+		     void *userdata)
 {
 	struct diff_state st = { 0 };
-	size_t i = 0, k = 0, count = 0;
+	struct vrecord cur;
+	bool have_old = old->next(old->ctx, &cur);
+	size_t k = 0, count = 0;
 	int r = 0;
 
-	while (r >= 0 && (i < n_old || k < n_new)) {
-		int c = i == n_old ? 1 : k == n_new ? -1 : path_compare(old[i].path, new[k].path);
+	while (r >= 0 && (have_old || k < n_new)) {
+		int c = !have_old ? 1 : k == n_new ? -1 : path_compare(cur.path, new[k].path);
 
-		if (c < 0)
-			r = diff_push(&st, &old[i++], NULL);
-		else if (c > 0)
+		if (c > 0) {
 			r = diff_push(&st, NULL, &new[k++]);
-		else
-			r = diff_push(&st, &old[i++], &new[k++]);
+			continue;
+		}
+		r = diff_push(&st, &cur, c == 0 ? &new[k++] : NULL);
+		have_old = old->next(old->ctx, &cur);
 	}
+	diff_fix_old(&st);
 	if (r >= 0)
 		r = diff_pair_moves(&st);
 	for (size_t j = 0; r >= 0 && j < st.n; j++) {
-		if (st.v[j].action == _CHANGE_ACTION_MAX)
+		if (st.v[j].c.action == _CHANGE_ACTION_MAX)
 			continue;
-		r = fn(&st.v[j], userdata);
+		r = fn(&st.v[j].c, userdata);
 		count++;
 	}
 	free(st.v);
 	return r < 0 ? r : (int)MIN(count, (size_t)INT32_MAX);
+}
+
+struct array_iter {
+	const struct vrecord *v;
+	size_t n, i;
+};
+
+static bool array_next(void *ctx, struct vrecord *ret)
+{
+	struct array_iter *it = ctx;
+
+	if (it->i == it->n)
+		return false;
+	*ret = it->v[it->i++];
+	return true;
+}
+
+int change_diff(const struct vrecord *old, size_t n_old, const struct vrecord *new, size_t n_new, change_fn fn,
+		void *userdata)
+{
+	struct array_iter it = { old, n_old, 0 };
+	struct record_iter ri = { array_next, &it };
+
+	return change_diff_iter(&ri, new, n_new, fn, userdata);
 }
 
 static void format_time(int64_t ns, char *buf, size_t n)

@@ -52,6 +52,19 @@ typedef int (*change_fn)(const struct change *c, void *userdata);
 int change_diff(const struct vrecord *old, size_t n_old, const struct vrecord *new, size_t n_new,
 		change_fn fn, void *userdata);
 
+/* A sequence of records in path order, read one at a time: lets a
+ * comparison read the old side straight from a mapped baseline instead
+ * of a copy of all its records. */
+struct record_iter {
+	/* Store the next record in *ret (valid until the next call); false at the end. */
+	bool (*next)(void *ctx, struct vrecord *ret);
+	void *ctx;
+};
+
+/* change_diff() with the old side from an iterator. */
+int change_diff_iter(const struct record_iter *old, const struct vrecord *new, size_t n_new, change_fn fn,
+		     void *userdata);
+
 /* Renderers.  Untrusted strings are escaped (escape.h). */
 /* {"type":"change","action":...,"path":...,"changed":[...],"old":{...},"new":{...},"severity":...} */
 void change_to_json(const struct change *c, struct strbuf *out);
