@@ -42,6 +42,23 @@ static int selection_from_args(const struct cli_opts *o, bool one_filesystem, st
 	return EXIT_CLEAN;
 }
 
+/* A path typed on the command line that does not exist is a mistake (a
+ * configured one may legitimately be absent, e.g. /usr/lib32). */
+static int check_args_exist(const struct cli_opts *o, const struct rootfs *root)
+{
+	struct stat st;
+
+	for (int i = 0; i < o->n_args; i++) {
+		int r = rootfs_stat(root, o->args[i], false, &st);
+
+		if (r < 0) {
+			log_error_errno(r, "%s%s: %m", root->live ? "" : root->dir, o->args[i]);
+			return EXIT_USAGE;
+		}
+	}
+	return EXIT_CLEAN;
+}
+
 /* Create the database directory (0700) if it is missing. */
 static int ensure_parent_dir(const char *db)
 {
@@ -102,6 +119,9 @@ int cmd_init(int argc, char **argv)
 		goto out;
 	}
 	ec = cli_open_root(&o, &root);
+	if (ec != EXIT_CLEAN)
+		goto out;
+	ec = check_args_exist(&o, &root);
 	if (ec != EXIT_CLEAN)
 		goto out;
 	ec = cli_scan(&o, &conf, &root, sel, NULL, 0, &res);

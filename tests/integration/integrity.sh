@@ -187,6 +187,10 @@ ok $? "init from a configuration file"
 is $? 0 "check from a configuration file"
 
 # usage errors
+"$VIGIL" init --db "$TMP/none.db" --quiet "$TMP/does-not-exist" 2>"$TMP/err"
+is $? 2 "init of a path that does not exist: exit 2"
+contains "$(cat "$TMP/err")" "$TMP/does-not-exist: No such file or directory" "and says so"
+test -e "$TMP/none.db"; is $? 1 "no baseline written"
 "$VIGIL" frobnicate 2>/dev/null; is $? 2 "unknown command: exit 2"
 "$VIGIL" check --bogus 2>/dev/null; is $? 2 "unknown option: exit 2"
 "$VIGIL" check --help | grep -q "Exit status"; ok $? "check --help"
