@@ -228,7 +228,7 @@ static void test_golden(void)
 	for (i = 0; i < got_len && i < want_len; i++)
 		if (got[i] != want[i])
 			break;
-	ok(got_len == want_len && i == got_len, "byte-for-byte identical to the golden file (first difference at %zu)",
+	ok(got_len == want_len && i == got_len, "byte-for-byte identical to the golden file (%zu bytes agree from the start)",
 	   i);
 
 	/* The golden file is a valid database (it could be frozen garbage). */
