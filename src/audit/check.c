@@ -40,7 +40,29 @@ void probe_result_done(struct probe_result *r)
 	free(r->observed);
 	free(r->expected);
 	free(r->reason);
+	for (size_t i = 0; i < r->n_findings; i++)
+		free(r->findings[i]);
+	free(r->findings);
 	*r = (struct probe_result){ .verdict = VERDICT_ERROR };
+}
+
+int probe_result_add_finding(struct probe_result *r, const char *path)
+{
+	_cleanup_free_ char *copy = NULL;
+
+	if (r->n_findings >= PROBE_MAX_FINDINGS)
+		return 0;
+	copy = strdup(path);
+	if (!copy)
+		return -ENOMEM;
+	if (!r->findings) {
+		/* One allocation of the cap: findings are few and short-lived. */
+		r->findings = calloc(PROBE_MAX_FINDINGS, sizeof(char *));
+		if (!r->findings)
+			return -ENOMEM;
+	}
+	r->findings[r->n_findings++] = TAKE_PTR(copy);
+	return 0;
 }
 
 static int replace_str(char **dst, const char *s)

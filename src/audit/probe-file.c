@@ -284,9 +284,12 @@ static int file_eval(const struct check *c, struct audit_ctx *ctx, struct probe_
 	}
 	r = rootfs_stat(ctx->root, path, follow, &st);
 	if (r == -ENOENT || r == -ENOTDIR) {
-		if (has_exists)
+		if (has_exists) {
+			if (want_exists && probe_result_add_finding(ret, path) < 0)
+				return -ENOMEM;
 			return probe_result_set(ret, want_exists ? VERDICT_FAIL : VERDICT_PASS, "does not exist",
 						strbuf_error(&exp) < 0 ? NULL : strbuf_str(&exp));
+		}
 		return probe_result_setf_reason(ret, VERDICT_NOT_APPLICABLE, "%s does not exist", path);
 	}
 	if (r == -ENOMEM)
@@ -345,6 +348,8 @@ static int file_eval(const struct check *c, struct audit_ctx *ctx, struct probe_
 		}
 	}
 	if (strbuf_error(&obs) < 0 || strbuf_error(&exp) < 0)
+		return -ENOMEM;
+	if (!ok && probe_result_add_finding(ret, path) < 0)
 		return -ENOMEM;
 	return probe_result_set(ret, ok ? VERDICT_PASS : VERDICT_FAIL, strbuf_str(&obs), strbuf_str(&exp));
 }

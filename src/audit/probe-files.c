@@ -31,7 +31,8 @@ struct files_walk {
 	bool too_deep;
 	int error;
 	char *error_path;
-	struct strbuf world_writable, unowned;	/* first FILES_MAX_SHOWN paths, ", "-separated */
+	/* the first PROBE_MAX_FINDINGS paths of each kind, in walk order */
+	char *world_writable[PROBE_MAX_FINDINGS], *unowned[PROBE_MAX_FINDINGS];
 	unsigned long long n_world_writable, n_unowned;
 	struct files_walk *next;
 };
@@ -62,8 +63,10 @@ static void cache_free(void *p)
 		c->walks = w->next;
 		free(w->key);
 		free(w->error_path);
-		strbuf_free(&w->world_writable);
-		strbuf_free(&w->unowned);
+		for (size_t i = 0; i < MIN(w->n_world_writable, (unsigned long long)PROBE_MAX_FINDINGS); i++)
+			free(w->world_writable[i]);
+		for (size_t i = 0; i < MIN(w->n_unowned, (unsigned long long)PROBE_MAX_FINDINGS); i++)
+			free(w->unowned[i]);
 		free(w);
 	}
 	free(c);
@@ -106,13 +109,15 @@ static int files_validate(const struct check *c, struct diag *d)
 	return 0;
 }
 
-static void note(struct strbuf *list, unsigned long long *count, const char *path)
+static int note(char **list, unsigned long long *count, const char *path)
 {
-	if (++*count <= FILES_MAX_SHOWN) {
-		if (list->len)
-			strbuf_puts(list, ", ");
-		strbuf_puts(list, path);
+	if (*count < PROBE_MAX_FINDINGS) {
+		list[*count] = strdup(path);
+		if (!list[*count])
+			return -ENOMEM;
 	}
+	++*count;
+	return 0;
 }
 
 static bool is_skipped(const char *path)
@@ -154,10 +159,16 @@ static int walk_dir(struct walker *wk, int dfd, const char *path, unsigned depth
 			break;
 		}
 		if ((st.st_mode & S_IWOTH) &&
-		    (S_ISREG(st.st_mode) || (S_ISDIR(st.st_mode) && !(st.st_mode & S_ISVTX))))
-			note(&wk->w->world_writable, &wk->w->n_world_writable, child);
-		if (!idmap_user_name(wk->ids, st.st_uid) || !idmap_group_name(wk->ids, st.st_gid))
-			note(&wk->w->unowned, &wk->w->n_unowned, child);
+		    (S_ISREG(st.st_mode) || (S_ISDIR(st.st_mode) && !(st.st_mode & S_ISVTX))) &&
+		    note(wk->w->world_writable, &wk->w->n_world_writable, child) < 0) {
+			r = -ENOMEM;
+			break;
+		}
+		if ((!idmap_user_name(wk->ids, st.st_uid) || !idmap_group_name(wk->ids, st.st_gid)) &&
+		    note(wk->w->unowned, &wk->w->n_unowned, child) < 0) {
+			r = -ENOMEM;
+			break;
+		}
 		if (!S_ISDIR(st.st_mode) || is_skipped(child) || (wk->xdev && st.st_dev != wk->dev))
 			continue;
 		if (depth + 1 >= FILES_MAX_DEPTH) {
@@ -279,16 +290,24 @@ static int files_eval(const struct check *c, struct audit_ctx *ctx, struct probe
 		return probe_result_setf_reason(ret, VERDICT_ERROR, "directories nested deeper than %d levels under %s",
 						FILES_MAX_DEPTH, under);
 	bool ww = streq(find, "world_writable");
+	char **found = ww ? w->world_writable : w->unowned;
 	count = ww ? w->n_world_writable : w->n_unowned;
 	if (count == 0)
 		strbuf_printf(&obs, "none in %llu entries", w->n_seen);
-	else
-		strbuf_printf(&obs, "%llu: %s%s", count, strbuf_str(ww ? &w->world_writable : &w->unowned),
-			      count > FILES_MAX_SHOWN ? ", ..." : "");
+	else {
+		strbuf_printf(&obs, "%llu: ", count);
+		for (size_t i = 0; i < MIN(count, (unsigned long long)FILES_MAX_SHOWN); i++)
+			strbuf_printf(&obs, "%s%s", i ? ", " : "", found[i]);
+		if (count > FILES_MAX_SHOWN)
+			strbuf_puts(&obs, ", ...");
+	}
 	if (w->n_unreadable)
 		strbuf_printf(&obs, " (%llu directories could not be read)", w->n_unreadable);
-	if (strbuf_error(&obs) < 0 || strbuf_error(&w->world_writable) < 0 || strbuf_error(&w->unowned) < 0)
+	if (strbuf_error(&obs) < 0)
 		return -ENOMEM;
+	for (size_t i = 0; i < MIN(count, (unsigned long long)PROBE_MAX_FINDINGS); i++)
+		if (probe_result_add_finding(ret, found[i]) < 0)
+			return -ENOMEM;
 	return probe_result_set(ret, count ? VERDICT_FAIL : VERDICT_PASS, strbuf_str(&obs), "none");
 }
 

@@ -59,17 +59,34 @@ struct check {
 /* Value of a probe argument, or NULL if absent. */
 const char *check_arg(const struct check *c, const char *key);
 
+/* At most this many findings per result: enough to act on, bounded so a
+ * host with a million world-writable files cannot exhaust memory. */
+#define PROBE_MAX_FINDINGS 256
+
 struct probe_result {
 	enum verdict verdict;
 	char *observed;		/* malloc'ed text, or NULL */
 	char *expected;		/* malloc'ed text, or NULL */
 	char *reason;		/* why not_applicable/error, malloc'ed, or NULL */
+	/* The concrete paths (image paths, as the rule names them) a failing
+	 * check found: each world-writable or unowned file of the files
+	 * probe, the checked path of a failing file probe.  The observed text
+	 * may show only the first few; this holds up to PROBE_MAX_FINDINGS
+	 * of them in the order found.  Owned by the result (each string and
+	 * the array), freed by probe_result_done(); NULL and 0 when the probe
+	 * reports none. */
+	char **findings;
+	size_t n_findings;
 };
 
+/* Free everything r owns and reset it to an empty VERDICT_ERROR. */
 void probe_result_done(struct probe_result *r);
 /* Helpers that fill a result; each returns 0 or -ENOMEM. */
 int probe_result_set(struct probe_result *r, enum verdict v, const char *observed, const char *expected);
 int probe_result_setf_reason(struct probe_result *r, enum verdict v, const char *fmt, ...) _printf_(3, 4);
+/* Append a copy of path to r->findings; beyond PROBE_MAX_FINDINGS it is
+ * dropped (returns 0: the cap is documented, not an error).  0 or -ENOMEM. */
+int probe_result_add_finding(struct probe_result *r, const char *path);
 
 struct audit_ctx;
 

@@ -13,7 +13,9 @@ static void test_file(void)
 	ok(at_observed_has("mode 0640"), "observed mode");
 	at_chmod("/etc/shadow", 0644);
 	is_int(at_eval("probe = file\npath = /etc/shadow\nmode_max = 0640"), VERDICT_FAIL, "o+r is outside 0640");
+	ok(at_res.n_findings == 1 && streq(at_res.findings[0], "/etc/shadow"), "a failing file check finds its path");
 	is_int(at_eval("probe = file\npath = /etc/shadow\nmode_max = 0755"), VERDICT_PASS, "0644 within 0755");
+	is_int((int)at_res.n_findings, 0, "a passing one finds nothing");
 	is_int(at_eval("probe = file\npath = /etc/shadow\nowner = alice|1000"), VERDICT_FAIL, "owner mismatch");
 	if (geteuid() == 0) {
 		char p[4096];
@@ -46,6 +48,28 @@ static void test_file(void)
 	is_int(at_eval("probe = file\npath = /etc\ncontent_present = x"), VERDICT_FAIL, "content on a directory");
 }
 
+/* Every offending path is a finding up to PROBE_MAX_FINDINGS, while the
+ * observed text names only the first few. */
+static void test_files_findings(void)
+{
+	char p[64];
+	bool all = true;
+
+	for (int i = 0; i < PROBE_MAX_FINDINGS + 10; i++) {
+		snprintf(p, sizeof(p), "/many/f%03d", i);
+		at_write(p, "");
+		at_chmod(p, 0666);
+	}
+	is_int(at_eval("probe = files\nfind = world_writable\nunder = /many"), VERDICT_FAIL, "many world-writable");
+	snprintf(p, sizeof(p), "%d: ", PROBE_MAX_FINDINGS + 10);
+	ok(at_observed_has(p) && at_observed_has(", ..."), "observed counts all, shows a few");
+	is_int((int)at_res.n_findings, PROBE_MAX_FINDINGS, "findings capped at PROBE_MAX_FINDINGS");
+	for (size_t i = 0; i < at_res.n_findings; i++)
+		all = all && at_res.findings[i] && !strncmp(at_res.findings[i], "/many/f", 7);
+	ok(all, "each finding is an offending path");
+	at_remove("/many");
+}
+
 static void test_files(void)
 {
 	at_mkdir("/var/tmp", 01777);
@@ -58,8 +82,12 @@ static void test_files(void)
 	at_chmod("/srv/data", 0666);
 	is_int(at_eval("probe = files\nfind = world_writable\nunder = /srv"), VERDICT_FAIL, "world-writable file");
 	ok(at_observed_has("1: /srv/data"), "observed lists it");
+	is_int((int)at_res.n_findings, 1, "one finding");
+	ok(at_res.n_findings == 1 && streq(at_res.findings[0], "/srv/data"), "the finding is the path");
 	at_chmod("/srv/data", 0644);
 	is_int(at_eval("probe = files\nfind = world_writable\nunder = /srv /nonexistent"), VERDICT_PASS, "clean");
+	ok(!at_res.findings && at_res.n_findings == 0, "a pass has no findings");
+	test_files_findings();
 	at_mkdir("/proc/x", 0777);
 	is_int(at_eval("probe = files\nfind = world_writable"), VERDICT_PASS, "/proc is skipped; /var/tmp sticky");
 	is_int(at_eval("probe = files\nfind = world_writable\nunder = /\nmax_files = 3"), VERDICT_ERROR,
