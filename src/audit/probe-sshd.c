@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * sshd: one sshd_config keyword as sshd would use it for the default
- * connection: the first value obtained outside Match blocks, or the
- * compiled-in default of OpenSSH 9.2 (Debian 12).  The same parser serves
+ * connection (sshd-config.h: the first value of a matching "Match all"
+ * block, else the first global one), or the compiled-in default of
+ * OpenSSH 9.2 (Debian 12).  The same parser serves
  * live and offline audits, so both agree on what the files say.
  */
 #include <ctype.h>
@@ -272,7 +273,7 @@ static int lookup(const struct sshd_config *cfg, const char *kw, char **ret, con
 		return *ret ? 0 : -ENOMEM;
 	}
 	for (size_t i = 0; i < cfg->n; i++)
-		if (!cfg->entries[i].in_match && streq(cfg->entries[i].keyword, kw)) {
+		if (sshd_config_counts(cfg, kw, &cfg->entries[i])) {
 			if (sb.len)
 				strbuf_putc(&sb, ' ');
 			strbuf_puts(&sb, cfg->entries[i].value);
@@ -290,6 +291,8 @@ static void note_source(struct strbuf *sb, const struct sshd_config *cfg, const 
 
 	if (!src)
 		strbuf_puts(sb, " (default)");
+	else if (src->scope == SSHD_SCOPE_MATCH)
+		strbuf_printf(sb, " (Match all block at %s:%u)", src->file, src->line);
 	if (m)
 		strbuf_printf(sb, " (a Match block sets '%s' at %s:%u)", m->value, m->file, m->line);
 }

@@ -114,8 +114,92 @@ static int split_args(const char *s, struct strbuf *out)
 	return argc;
 }
 
+/* The keywords OpenSSH 9.2 allows inside a Match block (SSHCFG_MATCH in
+ * servconf.c keywords[]); copy_set_server_options() copies each of them. */
+static const char *const match_keywords[] = {
+	"acceptenv", "allowagentforwarding", "allowgroups", "allowstreamlocalforwarding", "allowtcpforwarding",
+	"allowusers", "authenticationmethods", "authorizedkeyscommand", "authorizedkeyscommanduser",
+	"authorizedkeysfile", "authorizedprincipalscommand", "authorizedprincipalscommanduser",
+	"authorizedprincipalsfile", "banner", "casignaturealgorithms", "channeltimeout", "chrootdirectory",
+	"clientalivecountmax", "clientaliveinterval", "denygroups", "denyusers", "disableforwarding",
+	"exposeauthinfo", "forcecommand", "gatewayports", "gssapiauthentication", "hostbasedacceptedalgorithms",
+	"hostbasedauthentication", "hostbasedusesnamefrompacketonly", "ignorerhosts", "ipqos",
+	"kbdinteractiveauthentication", "kerberosauthentication", "loglevel", "logverbose", "maxauthtries",
+	"maxsessions", "passwordauthentication", "permitemptypasswords", "permitlisten", "permitopen",
+	"permitrootlogin", "permittty", "permittunnel", "permituserrc", "pubkeyacceptedalgorithms",
+	"pubkeyauthentication", "pubkeyauthoptions", "rdomain", "rekeylimit", "requiredrsasize", "revokedkeys",
+	"setenv", "streamlocalbindmask", "streamlocalbindunlink", "trustedusercakeys", "unusedconnectiontimeout",
+	"x11displayoffset", "x11forwarding", "x11uselocalhost", NULL,
+};
+
+/* Keywords OpenSSH 9.2 allows only outside Match (SSHCFG_GLOBAL); sshd
+ * refuses to start if one is in a Match block it does not activate at
+ * startup.  Keywords in neither list are not judged. */
+static const char *const global_keywords[] = {
+	"addressfamily", "ciphers", "compression", "fingerprinthash", "gssapicleanupcredentials",
+	"gssapistrictacceptorcheck", "hostcertificate", "hostkey", "hostkeyagent", "hostkeyalgorithms",
+	"ignoreuserknownhosts", "kexalgorithms", "listenaddress", "logingracetime", "macs", "maxstartups",
+	"modulifile", "persourcemaxstartups", "persourcenetblocksize", "pidfile", "port", "printlastlog",
+	"printmotd", "permituserenvironment", "securitykeyprovider", "strictmodes", "subsystem",
+	"syslogfacility", "tcpkeepalive", "usedns", "usepam", "versionaddendum", "xauthlocation", NULL,
+};
+
+static bool in_list(const char *const *list, const char *s)
+{
+	for (size_t i = 0; list[i]; i++)
+		if (streq(list[i], s))
+			return true;
+	return false;
+}
+
+static bool global_only(const char *keyword)
+{
+	char kw[64];
+	size_t n = strlen(keyword);
+
+	if (n >= sizeof(kw))
+		return false;
+	for (size_t i = 0; i <= n; i++)
+		kw[i] = (char)tolower((unsigned char)keyword[i]);
+	return in_list(global_keywords, sshd_keyword_canonical(kw));
+}
+
+/* servconf.c match_cfg_line() syntax: "all" alone, or pairs of a known
+ * criterion and its argument; anything else is "Bad Match condition".
+ * words is the unquoted argument list joined by single spaces. */
+static bool match_criteria_valid(const char *words, bool *ret_all)
+{
+	static const char *const criteria[] = {
+		"user", "group", "host", "address", "localaddress", "localport", "rdomain", NULL,
+	};
+	_cleanup_free_ char *copy = strdup(words);
+	char *save = NULL, *attr;
+	unsigned n = 0;
+
+	if (!copy)
+		return false;
+	*ret_all = false;
+	while ((attr = strtok_r(n ? NULL : copy, " ", &save))) {
+		char lower[16];
+		size_t l = strlen(attr);
+
+		n++;
+		if (l >= sizeof(lower))
+			return false;
+		for (size_t i = 0; i <= l; i++)
+			lower[i] = (char)tolower((unsigned char)attr[i]);
+		if (streq(lower, "all")) {
+			*ret_all = true;
+			return n == 1 && !strtok_r(NULL, " ", &save);
+		}
+		if (!in_list(criteria, lower) || !strtok_r(NULL, " ", &save))
+			return false;
+	}
+	return n > 0;
+}
+
 static int add_entry(struct sshd_config *cfg, const char *keyword, const char *value, const char *file,
-		     unsigned line, bool in_match)
+		     unsigned line, enum sshd_scope scope)
 {
 	struct sshd_entry *e;
 	const char *canon;
@@ -130,7 +214,7 @@ static int add_entry(struct sshd_config *cfg, const char *keyword, const char *v
 		.value = strdup(value),
 		.file = strdup(file),
 		.line = line,
-		.in_match = in_match,
+		.scope = scope,
 	};
 	if (!e->keyword || !e->value || !e->file) {
 		free(e->keyword);
@@ -172,10 +256,10 @@ const char *sshd_keyword_canonical(const char *kw)
 }
 
 static int load_file(struct sshd_config *cfg, const struct rootfs *root, const char *path, unsigned depth,
-		     bool in_match);
+		     enum sshd_scope scope);
 
 static int do_include(struct sshd_config *cfg, const struct rootfs *root, const char *args, const char *file,
-		      unsigned line, unsigned depth, bool in_match)
+		      unsigned line, unsigned depth, enum sshd_scope scope)
 {
 	/* args is already unquoted and space-joined; file names with blanks
 	 * inside quotes are not supported here. */
@@ -201,7 +285,7 @@ static int do_include(struct sshd_config *cfg, const struct rootfs *root, const 
 		if (r < 0)
 			return set_error(cfg, "%s:%u: Include %s: %s", file, line, pattern, strerror(-r));
 		for (size_t i = 0; i < n; i++) {
-			r = load_file(cfg, root, files[i], depth + 1, in_match);
+			r = load_file(cfg, root, files[i], depth + 1, scope);
 			if (r < 0)
 				break;
 		}
@@ -213,13 +297,13 @@ static int do_include(struct sshd_config *cfg, const struct rootfs *root, const 
 }
 
 int sshd_config_parse(struct sshd_config *cfg, const struct rootfs *root, const char *name, const char *text,
-		      size_t len, unsigned depth, bool in_match)
+		      size_t len, unsigned depth, enum sshd_scope inherited)
 {
 	_cleanup_free_ char *buf = NULL;
 	_cleanup_strbuf_ struct strbuf value = STRBUF_INIT;
 	char *p, *end, *line;
 	unsigned lineno = 0;
-	bool match = in_match;	/* a Match block ends with its file */
+	enum sshd_scope scope = inherited;	/* a Match block ends with its file */
 	int r;
 
 	buf = malloc(len + 1);
@@ -265,16 +349,30 @@ int sshd_config_parse(struct sshd_config *cfg, const struct rootfs *root, const 
 			continue;
 		}
 		if (strcasecmp(keyword, "match") == 0) {
-			/* "Match all" selects every connection; any other
-			 * criterion is not the default connection. */
-			match = in_match || strcasecmp(strbuf_str(&value), "all") != 0;
-			r = add_entry(cfg, "match", strbuf_str(&value), name, lineno, true);
+			bool all = false;
+
+			if (!match_criteria_valid(strbuf_str(&value), &all)) {
+				r = set_error(cfg, "%s:%u: bad Match condition", name, lineno);
+				if (r < 0)
+					return r;
+				continue;
+			}
+			/* In a file included from a block that does not match,
+			 * no Match matches (servconf.c SSHCFG_NEVERMATCH). */
+			scope = inherited != SSHD_SCOPE_OTHER && all ? SSHD_SCOPE_MATCH : SSHD_SCOPE_OTHER;
+			r = add_entry(cfg, "match", strbuf_str(&value), name, lineno, scope);
 		} else if (strcasecmp(keyword, "include") == 0) {
-			r = add_entry(cfg, "include", strbuf_str(&value), name, lineno, match);
+			r = add_entry(cfg, "include", strbuf_str(&value), name, lineno, scope);
 			if (r >= 0 && root)
-				r = do_include(cfg, root, strbuf_str(&value), name, lineno, depth, match);
+				r = do_include(cfg, root, strbuf_str(&value), name, lineno, depth, scope);
+		} else if (scope == SSHD_SCOPE_OTHER && global_only(keyword)) {
+			/* At startup sshd checks the inactive blocks and refuses
+			 * a directive Match may not set; in an active one
+			 * ("Match all") it is simply applied. */
+			r = set_error(cfg, "%s:%u: directive '%s' is not allowed within a Match block", name,
+				      lineno, keyword);
 		} else
-			r = add_entry(cfg, keyword, strbuf_str(&value), name, lineno, match);
+			r = add_entry(cfg, keyword, strbuf_str(&value), name, lineno, scope);
 		if (r < 0)
 			return r;
 	}
@@ -282,7 +380,7 @@ int sshd_config_parse(struct sshd_config *cfg, const struct rootfs *root, const 
 }
 
 static int load_file(struct sshd_config *cfg, const struct rootfs *root, const char *path, unsigned depth,
-		     bool in_match)
+		     enum sshd_scope scope)
 {
 	_cleanup_free_ char *text = NULL;
 	size_t len;
@@ -297,7 +395,7 @@ static int load_file(struct sshd_config *cfg, const struct rootfs *root, const c
 		return r;
 	if (r < 0)
 		return r == -ENOENT && depth == 0 ? r : set_error(cfg, "%s: %s", path, strerror(-r));
-	return sshd_config_parse(cfg, root, path, text, len, depth, in_match);
+	return sshd_config_parse(cfg, root, path, text, len, depth, scope);
 }
 
 int sshd_config_load(const struct rootfs *root, const char *path, struct sshd_config **ret)
@@ -308,7 +406,7 @@ int sshd_config_load(const struct rootfs *root, const char *path, struct sshd_co
 	cfg = calloc(1, sizeof(*cfg));
 	if (!cfg)
 		return -ENOMEM;
-	r = load_file(cfg, root, path, 0, false);
+	r = load_file(cfg, root, path, 0, SSHD_SCOPE_GLOBAL);
 	if (r < 0) {
 		sshd_config_free(cfg);
 		return r;
@@ -317,10 +415,44 @@ int sshd_config_load(const struct rootfs *root, const char *path, struct sshd_co
 	return 0;
 }
 
+bool sshd_keyword_in_match(const char *keyword)
+{
+	return in_list(match_keywords, keyword);
+}
+
+/* servconf.c parse_server_match_config(): the connection's pass reads
+ * only matching Match blocks into a fresh set of options, and
+ * copy_set_server_options() copies every option that pass set over the
+ * startup value (arrays such as AllowUsers are replaced whole). */
+static bool match_overrides(const struct sshd_config *cfg, const char *keyword)
+{
+	if (!sshd_keyword_in_match(keyword))
+		return false;
+	for (size_t i = 0; i < cfg->n; i++)
+		if (cfg->entries[i].scope == SSHD_SCOPE_MATCH && streq(cfg->entries[i].keyword, keyword))
+			return true;
+	return false;
+}
+
+static bool counts(const struct sshd_entry *e, const char *keyword, bool overrides)
+{
+	if (!streq(e->keyword, keyword))
+		return false;
+	/* Startup pass: global lines and the blocks of "Match all". */
+	return overrides ? e->scope == SSHD_SCOPE_MATCH : e->scope != SSHD_SCOPE_OTHER;
+}
+
+bool sshd_config_counts(const struct sshd_config *cfg, const char *keyword, const struct sshd_entry *e)
+{
+	return counts(e, keyword, match_overrides(cfg, keyword));
+}
+
 const struct sshd_entry *sshd_config_first(const struct sshd_config *cfg, const char *keyword)
 {
+	bool overrides = match_overrides(cfg, keyword);
+
 	for (size_t i = 0; i < cfg->n; i++)
-		if (!cfg->entries[i].in_match && streq(cfg->entries[i].keyword, keyword))
+		if (counts(&cfg->entries[i], keyword, overrides))
 			return &cfg->entries[i];
 	return NULL;
 }
@@ -328,7 +460,7 @@ const struct sshd_entry *sshd_config_first(const struct sshd_config *cfg, const 
 const struct sshd_entry *sshd_config_first_match(const struct sshd_config *cfg, const char *keyword)
 {
 	for (size_t i = 0; i < cfg->n; i++)
-		if (cfg->entries[i].in_match && streq(cfg->entries[i].keyword, keyword))
+		if (cfg->entries[i].scope == SSHD_SCOPE_OTHER && streq(cfg->entries[i].keyword, keyword))
 			return &cfg->entries[i];
 	return NULL;
 }

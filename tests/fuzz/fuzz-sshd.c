@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg = calloc(1, sizeof(*cfg));
 	if (!cfg)
 		return 0;
-	(void)sshd_config_parse(cfg, NULL, "fuzz", (const char *)data, size, 0, false);
+	(void)sshd_config_parse(cfg, NULL, "fuzz", (const char *)data, size, 0, SSHD_SCOPE_GLOBAL);
 	for (size_t i = 0; i < cfg->n; i++)
 		(void)sshd_convtime(cfg->entries[i].value, &secs);
 	(void)sshd_config_first(cfg, "permitrootlogin");

@@ -53,13 +53,71 @@ static void test_first_wins_case_include(void)
 	       "alias of KbdInteractiveAuthentication, default yes");
 }
 
-static void test_match_all_and_algorithms(void)
+/* Each case below was compared with "sshd -T" of OpenSSH 9.2p1. */
+static void test_match_all(void)
 {
 	at_remove("/etc/ssh");
-	at_write(CFG, "Match all\nPermitEmptyPasswords yes\nMatch Address 10.0.0.0/8\nIgnoreRhosts no\n"
-		      "Match all\nCiphers +3des-cbc\nMACs -hmac-sha1*,umac-64*\n");
+	at_write(CFG, "PermitRootLogin no\nMatch all\nPermitRootLogin yes\n");
+	is_int(at_eval("probe = sshd\nkeyword = PermitRootLogin\nequals = no"), VERDICT_FAIL,
+	       "a Match all block overrides the global value (sshd -T: yes)");
+	ok(at_observed_has("yes (Match all block at /etc/ssh/sshd_config:3)"), "observed names the block");
+
+	at_write(CFG, "MaxAuthTries 4\nMatch Address 10.0.0.0/8\nMaxAuthTries 9\n"
+		      "Match all\nMaxAuthTries 3\nMatch all\nMaxAuthTries 2\n");
+	is_int(at_eval("probe = sshd\nkeyword = MaxAuthTries\nequals = 3"), VERDICT_PASS,
+	       "first value among matching blocks; Match Address does not match");
+
+	at_write(CFG, "LoginGraceTime 30\nMatch all\nLoginGraceTime 90\n");
+	is_int(at_eval("probe = sshd\nkeyword = LoginGraceTime\nequals = 30"), VERDICT_PASS,
+	       "a global-only keyword after Match all is read at startup: first wins");
+	at_write(CFG, "Match all\nLoginGraceTime 90\n");
+	is_int(at_eval("probe = sshd\nkeyword = LoginGraceTime\nequals = 90"), VERDICT_PASS,
+	       "... and applies when it is the only one");
+
+	at_write(CFG, "AllowUsers alice\nMatch all\nAllowUsers bob\nMatch all\nAllowUsers carol\n");
+	is_int(at_eval("probe = sshd\nkeyword = AllowUsers\nequals = bob carol"), VERDICT_PASS,
+	       "matching blocks replace an accumulating list whole");
+
+	at_write(CFG, "Include /etc/ssh/x.conf\nPermitRootLogin yes\n");
+	at_write("/etc/ssh/x.conf", "Match User bob\nX11Forwarding yes\n");
+	is_int(at_eval("probe = sshd\nkeyword = PermitRootLogin\nequals = yes"), VERDICT_PASS,
+	       "a Match block ends with the included file that opened it");
+	is_int(at_eval("probe = sshd\nkeyword = X11Forwarding\nequals = no"), VERDICT_PASS, "Match User not applied");
+
+	at_write(CFG, "Match User x\nInclude /etc/ssh/x.conf\n");
+	at_write("/etc/ssh/x.conf", "Match all\nPermitRootLogin yes\n");
+	is_int(at_eval("probe = sshd\nkeyword = PermitRootLogin\nequals = prohibit-password"), VERDICT_PASS,
+	       "Match all inside a file included from a non-matching block never matches");
+
+	at_write(CFG, "Match all\nInclude /etc/ssh/x.conf\n");
+	is_int(at_eval("probe = sshd\nkeyword = PermitRootLogin\nequals = yes"), VERDICT_PASS,
+	       "... but does from a matching one");
+
+	at_write(CFG, "Match User x\nCiphers aes128-ctr\n");
+	is_int(at_eval("probe = sshd\nkeyword = PermitRootLogin\nequals = no"), VERDICT_ERROR,
+	       "a global-only keyword in a Match block: sshd refuses to start");
+	ok(at_res.reason && strstr(at_res.reason, "sshd_config:2: directive 'Ciphers' is not allowed"), "reason: %s",
+	   at_res.reason ? at_res.reason : "");
+	at_write(CFG, "Match all\nCiphers aes128-ctr\n");
+	is_int(at_eval("probe = sshd\nkeyword = Ciphers\nforbid = aes256-ctr"), VERDICT_PASS,
+	       "... but not in Match all, where it is applied");
+	at_write(CFG, "Match all User x\nPermitRootLogin yes\n");
+	is_int(at_eval("probe = sshd\nkeyword = PermitRootLogin\nequals = no"), VERDICT_ERROR,
+	       "'all' combined with a criterion is a bad Match condition");
+	at_write(CFG, "Match Colour red\nPermitRootLogin yes\n");
+	is_int(at_eval("probe = sshd\nkeyword = PermitRootLogin\nequals = no"), VERDICT_ERROR, "unknown criterion");
+	at_write(CFG, "Match User\nPermitRootLogin yes\n");
+	is_int(at_eval("probe = sshd\nkeyword = PermitRootLogin\nequals = no"), VERDICT_ERROR, "criterion without argument");
+	at_write(CFG, "match ALL # everyone\nPermitEmptyPasswords yes\n");
 	is_int(at_eval("probe = sshd\nkeyword = PermitEmptyPasswords\nequals = no"), VERDICT_FAIL,
-	       "Match all applies globally");
+	       "'all' case-insensitive, comment after it");
+	at_remove("/etc/ssh/x.conf");
+}
+
+static void test_algorithms(void)
+{
+	at_write(CFG, "Match Address 10.0.0.0/8\nIgnoreRhosts no\n"
+		      "Match all\nCiphers +3des-cbc\nMACs -hmac-sha1*,umac-64*\n");
 	is_int(at_eval("probe = sshd\nkeyword = IgnoreRhosts\nequals = yes"), VERDICT_PASS,
 	       "Match Address not applied");
 	is_int(at_eval("probe = sshd\nkeyword = Ciphers\nforbid = 3des-cbc aes128-cbc"), VERDICT_FAIL,
@@ -118,7 +176,7 @@ static void test_parser_direct(void)
 	const struct sshd_entry *e;
 	long long t;
 
-	is_int(sshd_config_parse(&cfg, NULL, "x", text, strlen(text), 0, false), 0, "parse");
+	is_int(sshd_config_parse(&cfg, NULL, "x", text, strlen(text), 0, SSHD_SCOPE_GLOBAL), 0, "parse");
 	e = sshd_config_first(&cfg, "key");
 	is_str(e ? e->value : NULL, "a b c d e", "OpenSSH quoting and escapes");
 	e = sshd_config_first(&cfg, "port");
@@ -154,7 +212,8 @@ int main(void)
 {
 	at_init();
 	test_first_wins_case_include();
-	test_match_all_and_algorithms();
+	test_match_all();
+	test_algorithms();
 	test_aliases();
 	test_errors();
 	test_parser_direct();
