@@ -81,7 +81,7 @@ int cmd_accept(int argc, char **argv)
 	struct cli_opts o;
 	int r, ec;
 
-	ec = cli_parse(argc, argv, "cdrpjq", help, &o);
+	ec = cli_parse(argc, argv, "accept", "cdrpjq", help, &o);
 	if (ec >= 0)
 		return ec;
 	if (o.n_args == 0) {

@@ -47,7 +47,7 @@ int cmd_check(int argc, char **argv)
 	struct cli_opts o;
 	int r, ec;
 
-	ec = cli_parse(argc, argv, "cdrptjq", help, &o);
+	ec = cli_parse(argc, argv, "check", "cdrptjq", help, &o);
 	if (ec >= 0)
 		return ec;
 	if (o.n_args > 0) {

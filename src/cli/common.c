@@ -28,21 +28,49 @@ static const struct option all_options[] = {
 	{}
 };
 
-int cli_parse(int argc, char **argv, const char *accepted, const char *help_text, struct cli_opts *ret)
+/* The option getopt_long() just stopped at, as the user typed it. */
+static void format_bad_option(char **argv, char *buf, size_t n)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : NULL;
+
+	/* A long option is the whole argument; a short one may sit in a
+	 * bundle ("-qx"), so name only its letter. */
+	if (arg && strncmp(arg, "--", 2) == 0)
+		snprintf(buf, n, "%s", arg);
+	else
+		snprintf(buf, n, "-%c", optopt);
+}
+
+int cli_parse(int argc, char **argv, const char *command, const char *accepted, const char *help_text,
+	      struct cli_opts *ret)
 {
 	struct option opts[ELEMENTSOF(all_options)];
+	/* "+:", then each letter with ':' if it takes an argument. */
+	char shortopts[2 + 2 * ELEMENTSOF(all_options) + 1], bad[64];
 	struct cli_opts o = { .threads = UINT_MAX };
-	size_t n = 0;
+	size_t n = 0, s = 0;
 	int c;
 
-	/* Only the options this subcommand takes, so getopt rejects the rest. */
+	/* Only the options this subcommand takes, so getopt rejects the rest;
+	 * the short forms come from the same table, so --help cannot list a
+	 * letter that getopt does not know.  "+": options end at the first
+	 * PATH (POSIX order), so a PATH after it is never taken for an option;
+	 * ":" and opterr = 0: errors are reported here, in vigil's format. */
+	shortopts[s++] = '+';
+	shortopts[s++] = ':';
 	for (size_t i = 0; all_options[i].name; i++)
-		if (all_options[i].val == 'h' || strchr(accepted, all_options[i].val))
+		if (all_options[i].val == 'h' || strchr(accepted, all_options[i].val)) {
 			opts[n++] = all_options[i];
+			shortopts[s++] = (char)all_options[i].val;
+			if (all_options[i].has_arg == required_argument)
+				shortopts[s++] = ':';
+		}
 	opts[n] = (struct option){ 0 };
+	shortopts[s] = '\0';
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) >= 0) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shortopts, opts, NULL)) >= 0) {
 		switch (c) {
 		case 'c': o.config = optarg; break;
 		case 'd': o.db = optarg; break;
@@ -61,8 +89,18 @@ int cli_parse(int argc, char **argv, const char *accepted, const char *help_text
 		case 'h':
 			fputs(help_text, stdout);
 			return EXIT_CLEAN;
+		case ':':
+			format_bad_option(argv, bad, sizeof(bad));
+			log_error("option '%s' needs an argument; see 'vigil %s --help'", bad, command);
+			return EXIT_USAGE;
 		default:
-			fprintf(stderr, "Try 'vigil %s --help'.\n", argv[0]);
+			format_bad_option(argv, bad, sizeof(bad));
+			/* glibc: optopt is the option's letter for "--json=x",
+			 * 0 for an unknown long option. */
+			if (strncmp(bad, "--", 2) == 0 && optopt)
+				log_error("option '%s' takes no argument; see 'vigil %s --help'", bad, command);
+			else
+				log_error("unknown option '%s'; see 'vigil %s --help'", bad, command);
 			return EXIT_USAGE;
 		}
 	}

@@ -29,9 +29,12 @@ struct cli_opts {
 };
 
 /* Parse the options listed in `accepted` (a string of option letters:
- * c=config d=db r=root p=pubkey k=key t=threads j=json q=quiet f=force);
- * --help prints help_text.  Returns -1 to go on, or an exit code. */
-int cli_parse(int argc, char **argv, const char *accepted, const char *help_text, struct cli_opts *ret);
+ * c=config d=db r=root p=pubkey k=key t=threads j=json q=quiet f=force),
+ * long or short, up to the first non-option; -h/--help prints help_text.
+ * command ("init", "db") names the subcommand in errors.  Returns -1 to
+ * go on, or an exit code. */
+int cli_parse(int argc, char **argv, const char *command, const char *accepted, const char *help_text,
+	      struct cli_opts *ret);
 
 int cli_load_conf(const struct cli_opts *o, struct vigil_conf *ret);
 /* The database path: --db or the configuration's. */

@@ -24,6 +24,7 @@ static const char help[] =
 	"  -p, --pubkey FILE   Ed25519 public key (PEM) to verify with\n"
 	"  -k, --key FILE      Ed25519 private key (PEM) to sign with\n"
 	"  -j, --json          show: one JSON object per record\n"
+	"  -q, --quiet         sign: print nothing\n"
 	"  -h, --help          this help\n";
 
 static int db_verify(const struct cli_opts *o, const struct vigil_conf *conf)
@@ -140,14 +141,14 @@ int cmd_db(int argc, char **argv)
 
 	/* "vigil db ACTION [OPTIONS] [PATH...]": the action comes first. */
 	if (argc < 2 || argv[1][0] == '-') {
-		ec = cli_parse(argc, argv, "", help, &o);	/* --help, or an error */
+		ec = cli_parse(argc, argv, "db", "", help, &o);	/* --help, or an error */
 		if (ec >= 0)
 			return ec;
 		fputs(help, stderr);
 		return EXIT_USAGE;
 	}
 	action = argv[1];
-	ec = cli_parse(argc - 1, argv + 1, "cdpkjq", help, &o);
+	ec = cli_parse(argc - 1, argv + 1, "db", "cdpkjq", help, &o);
 	if (ec >= 0)
 		return ec;
 	if (!streq(action, "verify") && !streq(action, "sign") && !streq(action, "show")) {

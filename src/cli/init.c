@@ -88,7 +88,7 @@ int cmd_init(int argc, char **argv)
 	const char *db;
 	int r, ec;
 
-	ec = cli_parse(argc, argv, "cdrtfjq", help, &o);
+	ec = cli_parse(argc, argv, "init", "cdrtfjq", help, &o);
 	if (ec >= 0)
 		return ec;
 	ec = cli_load_conf(&o, &conf);

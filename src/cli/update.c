@@ -36,7 +36,7 @@ int cmd_update(int argc, char **argv)
 	uint32_t flags;
 	int r, ec;
 
-	ec = cli_parse(argc, argv, "cdrptjq", help, &o);
+	ec = cli_parse(argc, argv, "update", "cdrptjq", help, &o);
 	if (ec >= 0)
 		return ec;
 	if (o.n_args > 0) {

@@ -186,6 +186,37 @@ ok $? "init from a configuration file"
 "$VIGIL" check --config "$TMP/ok.conf" --db "$TMP/c.db" --quiet
 is $? 0 "check from a configuration file"
 
+# short options, as every --help and vigil(8) list them
+mkdir -p "$TMP/short"
+printf 's\n' > "$TMP/short/f"
+"$VIGIL" init -d "$TMP/short.db" -q -t 1 "$TMP/short"
+ok $? "init -d -q -t"
+is "$("$VIGIL" init -fjd "$TMP/short.db" "$TMP/short" | summary_field command)" "init" "init -f -j -d, bundled"
+"$VIGIL" check -qd "$TMP/short.db"
+is $? 0 "check -q -d, bundled"
+"$VIGIL" db sign -d "$TMP/short.db" -k "$TMP/k1" -q
+ok $? "db sign -d -k -q"
+"$VIGIL" check -d "$TMP/short.db" -p "$TMP/k1.pub" -q
+is $? 0 "check -p with the right key"
+"$VIGIL" check -d "$TMP/short.db" -p "$TMP/k2.pub" -q 2>/dev/null
+is $? 3 "check -p with another key: exit 3"
+"$VIGIL" db show -d "$TMP/short.db" -j "$TMP/short/f" | grep -q "\"path\":\"$TMP/short/f\""
+ok $? "db show -d -j"
+"$VIGIL" check -c "$TMP/ok.conf" -d "$TMP/c.db" -q
+is $? 0 "check -c"
+"$VIGIL" check -r "$IMG" -d "$TMP/img.db" -q
+is $? 0 "check -r"
+printf 's2\n' > "$TMP/short/f"
+"$VIGIL" accept -d "$TMP/short.db" -q "$TMP/short/f" && "$VIGIL" update -d "$TMP/short.db" -q
+ok $? "accept -d -q, update -d -q"
+"$VIGIL" accept -h | grep -q "^Usage: vigil accept"
+ok $? "accept -h"
+"$VIGIL" db -h | grep -q "^Usage: vigil db"
+ok $? "db -h"
+"$VIGIL" check -k "$TMP/k1" -d "$TMP/short.db" 2>"$TMP/err"
+is $? 2 "a short option the subcommand does not take: exit 2"
+contains "$(cat "$TMP/err")" "vigil check --help" "and points at --help"
+
 # usage errors
 "$VIGIL" init --db "$TMP/none.db" --quiet "$TMP/does-not-exist" 2>"$TMP/err"
 is $? 2 "init of a path that does not exist: exit 2"
