@@ -21,11 +21,32 @@ const char *change_action_name(enum change_action a)
 	return (unsigned)a < _CHANGE_ACTION_MAX ? action_names[a] : "unknown";
 }
 
-/* What a change means for the content of the file: for a symlink, its
- * target is its content; without a recorded digest, the size stands in. */
-#define CONTENT_ATTRS (ATTR_SHA256 | ATTR_SIZE | ATTR_LINK)
 /* Metadata that changes without anyone meaning anything by it. */
 #define NOISE_ATTRS (ATTR_MTIME | ATTR_CTIME | ATTR_INODE)
+
+/* The attributes that are the content of a file of this type.  A regular
+ * file's content is its bytes (without a recorded digest, the size stands
+ * in); a symlink's is its target, and its size is the target's length
+ * (lstat(2)), so a size change is a retarget even when the target itself
+ * is not recorded.  Any other type has no content: a directory's size is
+ * the space its entries take (it grows as they are added, and the entries
+ * are reported themselves), a device's or FIFO's is 0. */
+static uint32_t content_attrs(char type)
+{
+	switch (type) {
+	case FT_REG: return ATTR_SHA256 | ATTR_SIZE;
+	case FT_LNK: return ATTR_LINK | ATTR_SIZE;
+	default: return 0;
+	}
+}
+
+/* Attributes whose change alone is low severity: for types without
+ * content the size is bookkeeping too, so a directory that grew is no
+ * louder than one whose times moved. */
+static uint32_t noise_attrs(char type)
+{
+	return content_attrs(type) ? NOISE_ATTRS : NOISE_ATTRS | ATTR_SIZE;
+}
 
 static bool privileged(const struct vrecord *r)
 {
@@ -47,7 +68,7 @@ static enum severity change_severity(const struct change *c)
 		/* Gaining setuid/setgid or capabilities is an escalation path. */
 		if ((c->changed & (ATTR_MODE | ATTR_CAPS)) && privileged(c->new))
 			return SEVERITY_HIGH;
-		if (c->changed & ~NOISE_ATTRS)
+		if (c->changed & ~noise_attrs(c->new->type))
 			return SEVERITY_MEDIUM;
 		return SEVERITY_LOW;
 	default:
@@ -76,7 +97,7 @@ int change_classify(const struct vrecord *old, const struct vrecord *new, struct
 		if (!c.changed)
 			return 0;
 		c.path = new->path;
-		c.action = (c.changed & CONTENT_ATTRS) ? CHANGE_UPDATED : CHANGE_ATTRIBUTES_MODIFIED;
+		c.action = (c.changed & content_attrs(new->type)) ? CHANGE_UPDATED : CHANGE_ATTRIBUTES_MODIFIED;
 	}
 	c.severity = change_severity(&c);
 	*ret = c;

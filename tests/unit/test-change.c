@@ -71,6 +71,50 @@ int main(void)
 		change_classify(&l1, &l2, &c);
 		is_int(c.action, CHANGE_UPDATED, "symlink retarget is updated");
 		is_int(c.changed, ATTR_LINK, "changed = link");
+		/* lstat(2) size of a symlink is its target's length: a size
+		 * change is a retarget even when the target is not recorded. */
+		l1.mask = l2.mask = ATTR_ALL & ~ATTR_LINK;
+		l2.size = 9;
+		change_classify(&l1, &l2, &c);
+		is_int(c.action, CHANGE_UPDATED, "symlink size change without a recorded target is updated");
+		is_int(c.changed, ATTR_SIZE, "changed = size");
+	}
+	/* A directory's size follows its entries; it has no content. */
+	{
+		struct vrecord d1 = rec("/d", FT_DIR, 3, 0), d2 = d1;
+
+		d2.size = 8192;
+		d2.mtime_ns = d2.ctime_ns = 7;
+		is_int(change_classify(&d1, &d2, &c), 1, "directory that grew: a change");
+		is_int(c.action, CHANGE_ATTRIBUTES_MODIFIED, "directory size change is attributes_modified");
+		is_int(c.changed, ATTR_SIZE | ATTR_MTIME | ATTR_CTIME, "changed = size mtime ctime");
+		is_int(c.severity, SEVERITY_LOW, "directory size and times only: low");
+		d2.mode = 0777;
+		change_classify(&d1, &d2, &c);
+		is_int(c.action, CHANGE_ATTRIBUTES_MODIFIED, "directory size + mode: attributes_modified");
+		is_int(c.severity, SEVERITY_MEDIUM, "directory size + mode: medium");
+		strbuf_reset(&sb);
+		change_to_json(&c, &sb);
+		ok(strstr(strbuf_str(&sb), "\"action\":\"attributes_modified\",\"path\":\"/d\",\"changed\":[\"mode\",\"size\",\"mtime\",\"ctime\"]") != NULL,
+		   "directory JSON: attributes_modified with size in changed: %s", strbuf_str(&sb));
+	}
+	/* Devices and FIFOs have no content either (their size is 0 anyway). */
+	{
+		struct vrecord f1 = rec("/p", FT_FIFO, 4, 0), f2 = f1;
+
+		f2.size = 1;
+		change_classify(&f1, &f2, &c);
+		is_int(c.action, CHANGE_ATTRIBUTES_MODIFIED, "FIFO size change is attributes_modified");
+	}
+	/* A regular file without a recorded digest: the size is its content. */
+	{
+		struct vrecord f1 = rec("/s", FT_REG, 5, 1), f2 = f1;
+
+		f1.mask = f2.mask = ATTR_ALL & ~ATTR_SHA256;
+		f2.size = 11;
+		change_classify(&f1, &f2, &c);
+		is_int(c.action, CHANGE_UPDATED, "file size change without a digest is updated");
+		is_int(c.severity, SEVERITY_HIGH, "and high");
 	}
 
 	/* diff: deleted, created, moved, unchanged, in path order */
