@@ -8,7 +8,9 @@ static const char help[] =
 	"Usage: vigil accept [OPTIONS] PATH...\n\n"
 	"Accept the current state of just these paths (and, for directories,\n"
 	"everything below them) into the baseline, printing what changes.  The\n"
-	"baseline is replaced atomically; the previous one is kept as DB.prev.\n\n"
+	"baseline is replaced atomically; the previous one is kept as DB.prev.\n"
+	"A relative PATH is taken from the current directory ('..' only before\n"
+	"its first name); with --root, PATHs are absolute paths in the image.\n\n"
 	"  -c, --config FILE   configuration (default " VIGIL_CONFDIR "/vigil.conf)\n"
 	"  -d, --db FILE       baseline (default: from the configuration)\n"
 	"  -r, --root DIR      the image mounted at DIR\n"
@@ -69,7 +71,7 @@ int cmd_accept(int argc, char **argv)
 {
 	_cleanup_(conf_free) struct vigil_conf conf = { 0 };
 	_cleanup_free_ struct vrecord *old = NULL, *kept = NULL, *replaced = NULL, *merged = NULL;
-	_cleanup_free_ char **limits = NULL;
+	char **limits = NULL;
 	struct rootfs root = { .fd = -EBADF };
 	struct baseline *b = NULL;
 	struct selection sel = { 0 };
@@ -88,17 +90,9 @@ int cmd_accept(int argc, char **argv)
 		log_error("accept needs at least one PATH; see 'vigil accept --help'");
 		return EXIT_USAGE;
 	}
-	limits = calloc((size_t)o.n_args + 1, sizeof(char *));
-	if (!limits)
-		return log_error_errno(-ENOMEM, "out of memory"), EXIT_RUNTIME;
-	for (int i = 0; i < o.n_args; i++) {
-		r = path_normalize(o.args[i], &limits[i]);
-		if (r < 0) {
-			log_error("%s: not an absolute path without '..'", o.args[i]);
-			ec = EXIT_USAGE;
-			goto out;
-		}
-	}
+	ec = cli_path_args(&o, &limits);
+	if (ec != EXIT_CLEAN)
+		return ec;
 	ec = cli_load_conf(&o, &conf);
 	if (ec != EXIT_CLEAN)
 		goto out;
@@ -142,8 +136,7 @@ int cmd_accept(int argc, char **argv)
 		goto out;
 	cli_print_summary(&pc, "accept", &res.stats, baseline_path(b));
 out:
-	for (int i = 0; limits && i < o.n_args; i++)
-		free(limits[i]);
+	cli_free_paths(limits);
 	scan_result_free(&res);
 	selection_free(&sel);
 	baseline_close(b);

@@ -110,6 +110,64 @@ int cli_parse(int argc, char **argv, const char *command, const char *accepted, 
 	return -1;
 }
 
+void cli_free_paths(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+int cli_path_args(const struct cli_opts *o, char ***ret)
+{
+	_cleanup_free_ char *cwd = NULL;
+	char **v;
+	int r, ec = EXIT_USAGE;
+
+	v = calloc((size_t)o->n_args + 1, sizeof(char *));
+	if (!v)
+		return log_error_errno(-ENOMEM, "out of memory"), EXIT_RUNTIME;
+	for (int i = 0; i < o->n_args; i++) {
+		const char *a = o->args[i];
+
+		if (isempty(a)) {
+			log_error("an empty PATH; use '.' for the current directory");
+			goto fail;
+		}
+		/* Image paths have no current directory to be relative to:
+		 * vigil's own would silently name another file. */
+		if (a[0] != '/' && o->root) {
+			log_error("%s: with --root, PATHs are paths inside the image and must be absolute "
+				  "(for example /usr/bin)", a);
+			goto fail;
+		}
+		if (a[0] != '/' && !cwd && !(cwd = getcwd(NULL, 0))) {
+			log_error_errno(negative_errno(), "%s: cannot resolve a relative PATH: current directory: %m", a);
+			ec = EXIT_RUNTIME;
+			goto fail;
+		}
+		r = path_absolute(a, cwd, &v[i]);
+		if (r == -ENOMEM) {
+			log_error_errno(r, "out of memory");
+			ec = EXIT_RUNTIME;
+			goto fail;
+		}
+		if (r == -ENAMETOOLONG) {
+			log_error("%s: path too long", a);
+			goto fail;
+		}
+		if (r < 0) {
+			log_error("%s: '..' after a name is not accepted (the name could be a symlink); "
+				  "write the path without it", a);
+			goto fail;
+		}
+	}
+	*ret = v;
+	return EXIT_CLEAN;
+fail:
+	cli_free_paths(v);
+	return ec;
+}
+
 int cli_load_conf(const struct cli_opts *o, struct vigil_conf *ret)
 {
 	struct diag d = { "" };

@@ -36,6 +36,13 @@ struct cli_opts {
 int cli_parse(int argc, char **argv, const char *command, const char *accepted, const char *help_text,
 	      struct cli_opts *ret);
 
+/* The PATH arguments as absolute image paths, lexically normalised (see
+ * path_absolute()): relative to the current directory, or, with --root,
+ * required to be absolute.  *ret: a NULL-terminated array of o->n_args
+ * strings, freed with cli_free_paths(). */
+int cli_path_args(const struct cli_opts *o, char ***ret);
+void cli_free_paths(char **v);
+
 int cli_load_conf(const struct cli_opts *o, struct vigil_conf *ret);
 /* The database path: --db or the configuration's. */
 const char *cli_db_path(const struct cli_opts *o, const struct vigil_conf *conf);

@@ -18,7 +18,8 @@ static const char help[] =
 	"                      with --pubkey (or a configured pubkey), its signature\n"
 	"  sign                sign the database with an Ed25519 private key (PEM,\n"
 	"                      e.g. from 'openssl genpkey -algorithm ed25519')\n"
-	"  show                print the records (all, or those of PATHs)\n\n"
+	"  show                print the records (all, or those of PATHs; a\n"
+	"                      relative PATH is taken from the current directory)\n\n"
 	"  -c, --config FILE   configuration (default " VIGIL_CONFDIR "/vigil.conf)\n"
 	"  -d, --db FILE       baseline (default: from the configuration)\n"
 	"  -p, --pubkey FILE   Ed25519 public key (PEM) to verify with\n"
@@ -103,12 +104,18 @@ static void show_json(const struct vrecord *r)
 static int db_show(const struct cli_opts *o, const struct vigil_conf *conf)
 {
 	struct baseline *b = NULL;
+	char **paths = NULL;
 	struct vrecord r;
 	int ec, missing = 0;
 
-	ec = cli_open_baseline(o, conf, &b);
+	ec = cli_path_args(o, &paths);
 	if (ec != EXIT_CLEAN)
 		return ec;
+	ec = cli_open_baseline(o, conf, &b);
+	if (ec != EXIT_CLEAN) {
+		cli_free_paths(paths);
+		return ec;
+	}
 	if (o->n_args == 0) {
 		for (size_t i = 0; i < baseline_count(b); i++) {
 			baseline_record(b, i, &r);
@@ -116,17 +123,17 @@ static int db_show(const struct cli_opts *o, const struct vigil_conf *conf)
 		}
 	}
 	for (int a = 0; a < o->n_args; a++) {
-		_cleanup_free_ char *norm = NULL;
 		size_t idx;
 
-		if (path_normalize(o->args[a], &norm) < 0 || baseline_lookup_path(b, norm, &idx) < 0) {
-			log_error("%s: not in the baseline", o->args[a]);
+		if (baseline_lookup_path(b, paths[a], &idx) < 0) {
+			log_error("%s: not in the baseline", paths[a]);
 			missing++;
 			continue;
 		}
 		baseline_record(b, idx, &r);
 		(o->json ? show_json : show_text)(&r);
 	}
+	cli_free_paths(paths);
 	baseline_close(b);
 	return missing ? EXIT_DEVIATIONS : EXIT_CLEAN;
 }

@@ -10,7 +10,9 @@ static const char help[] =
 	"Usage: vigil init [OPTIONS] [PATH...]\n\n"
 	"Create the baseline from the current state of the watched paths.\n"
 	"PATHs replace the configured selection for this baseline (default\n"
-	"attributes, recursive); the baseline remembers them for 'vigil check'.\n\n"
+	"attributes, recursive); the baseline remembers them for 'vigil check'.\n"
+	"A relative PATH is taken from the current directory ('..' only before\n"
+	"its first name); with --root, PATHs are absolute paths in the image.\n\n"
 	"  -c, --config FILE   configuration (default " VIGIL_CONFDIR "/vigil.conf)\n"
 	"  -d, --db FILE       baseline to write (default: from the configuration)\n"
 	"  -r, --root DIR      scan the image mounted at DIR; paths are stored as\n"
@@ -21,19 +23,20 @@ static const char help[] =
 	"  -q, --quiet         no progress or summary\n"
 	"  -h, --help          this help\n";
 
-/* Build the selection from command-line paths (default attributes). */
-static int selection_from_args(const struct cli_opts *o, bool one_filesystem, struct selection *ret)
+/* Build the selection from command-line paths (cli_path_args(), so
+ * already absolute and normalised; default attributes). */
+static int selection_from_args(char *const *paths, bool one_filesystem, struct selection *ret)
 {
 	struct selection sel = { .one_filesystem = one_filesystem };
 
-	for (int i = 0; i < o->n_args; i++) {
-		int r = selection_add(&sel, o->args[i], ATTR_DEFAULT, true);
+	for (size_t i = 0; paths[i]; i++) {
+		int r = selection_add(&sel, paths[i], ATTR_DEFAULT, true);
 
 		if (r < 0) {
 			selection_free(&sel);
 			if (r == -ENOMEM)
 				return log_error_errno(r, "out of memory"), EXIT_RUNTIME;
-			log_error("%s: not an absolute path without '..'", o->args[i]);
+			log_error("%s: path too long", paths[i]);
 			return EXIT_USAGE;
 		}
 	}
@@ -44,15 +47,15 @@ static int selection_from_args(const struct cli_opts *o, bool one_filesystem, st
 
 /* A path typed on the command line that does not exist is a mistake (a
  * configured one may legitimately be absent, e.g. /usr/lib32). */
-static int check_args_exist(const struct cli_opts *o, const struct rootfs *root)
+static int check_args_exist(char *const *paths, const struct rootfs *root)
 {
 	struct stat st;
 
-	for (int i = 0; i < o->n_args; i++) {
-		int r = rootfs_stat(root, o->args[i], false, &st);
+	for (size_t i = 0; paths[i]; i++) {
+		int r = rootfs_stat(root, paths[i], false, &st);
 
 		if (r < 0) {
-			log_error_errno(r, "%s%s: %m", root->live ? "" : root->dir, o->args[i]);
+			log_error_errno(r, "%s%s: %m", root->live ? "" : root->dir, paths[i]);
 			return EXIT_USAGE;
 		}
 	}
@@ -85,6 +88,7 @@ int cmd_init(int argc, char **argv)
 	struct diag d = { "" };
 	struct cli_opts o;
 	struct stat st;
+	char **paths = NULL;
 	const char *db;
 	int r, ec;
 
@@ -95,9 +99,12 @@ int cmd_init(int argc, char **argv)
 	if (ec != EXIT_CLEAN)
 		return ec;
 	if (o.n_args > 0) {
-		ec = selection_from_args(&o, conf.sel.one_filesystem, &cmdline);
+		ec = cli_path_args(&o, &paths);
 		if (ec != EXIT_CLEAN)
 			return ec;
+		ec = selection_from_args(paths, conf.sel.one_filesystem, &cmdline);
+		if (ec != EXIT_CLEAN)
+			goto out;
 		sel = &cmdline;
 	} else
 		sel = &conf.sel;
@@ -121,9 +128,11 @@ int cmd_init(int argc, char **argv)
 	ec = cli_open_root(&o, &root);
 	if (ec != EXIT_CLEAN)
 		goto out;
-	ec = check_args_exist(&o, &root);
-	if (ec != EXIT_CLEAN)
-		goto out;
+	if (paths) {
+		ec = check_args_exist(paths, &root);
+		if (ec != EXIT_CLEAN)
+			goto out;
+	}
 	ec = cli_scan(&o, &conf, &root, sel, NULL, 0, &res);
 	if (ec != EXIT_CLEAN)
 		goto out;
@@ -144,6 +153,7 @@ int cmd_init(int argc, char **argv)
 out:
 	scan_result_free(&res);
 	selection_free(&cmdline);
+	cli_free_paths(paths);
 	if (root.fd >= 0)
 		rootfs_close(&root);
 	return ec;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <ctype.h>
+#include <limits.h>
 #include <strings.h>
 #include <stdint.h>
 #include <time.h>
@@ -132,6 +133,61 @@ char *path_join(const char *dir, const char *name)
 		p[dl++] = '/';
 	memcpy(p + dl, name, nl + 1);
 	return p;
+}
+
+int path_absolute(const char *path, const char *cwd, char **ret)
+{
+	_cleanup_free_ char *out = NULL;
+	size_t o = 0, cap;
+	bool named = false;	/* a name of path itself has been appended */
+
+	if (path[0] != '/' && (!cwd || cwd[0] != '/'))
+		return -EINVAL;
+	if (path[0] == '/')
+		cwd = "";
+	cap = strlen(cwd) + 1 + strlen(path) + 1;
+	out = malloc(cap);
+	if (!out)
+		return -ENOMEM;
+	/* cwd's components first (getcwd() gives no "." or ".."), then path's. */
+	for (int pass = 0; pass < 2; pass++)
+		for (const char *p = pass == 0 ? cwd : path; *p;) {
+			size_t n;
+
+			while (*p == '/')
+				p++;
+			n = strcspn(p, "/");
+			if (n == 0)
+				break;
+			if (n == 1 && p[0] == '.') {
+				/* nothing: the directory itself */
+			} else if (n == 2 && p[0] == '.' && p[1] == '.') {
+				/* A leading ".." is the parent of a directory
+				 * the kernel already resolved (cwd, or "/"), so
+				 * dropping a component is exact.  After a name of
+				 * path it is not: "link/.." is not "." when link
+				 * is a symlink. */
+				if (pass == 0 || named)
+					return -EINVAL;
+				while (o > 0 && out[o - 1] != '/')
+					o--;
+				if (o > 0)
+					o--;
+			} else {
+				out[o++] = '/';
+				memcpy(out + o, p, n);
+				o += n;
+				named = pass == 1;
+			}
+			p += n;
+		}
+	if (o == 0)
+		out[o++] = '/';
+	if (o >= PATH_MAX)
+		return -ENAMETOOLONG;
+	out[o] = '\0';
+	*ret = TAKE_PTR(out);
+	return 0;
 }
 
 static unsigned long long clock_usec(clockid_t id)

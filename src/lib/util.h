@@ -112,6 +112,17 @@ int grow_array(void **array, size_t *allocated, size_t need, size_t elsize);
 /* Join dir and name with exactly one '/', result malloc'ed.  NULL on OOM. */
 char *path_join(const char *dir, const char *name);
 
+/* path made absolute, lexically: a relative path is taken relative to
+ * cwd (absolute, as from getcwd(3): no ".", "..", or symlinks), "."
+ * components are dropped, and ".." components before the first name of
+ * path remove a component of what precedes them (never going above "/").
+ * ".." after a name of path is -EINVAL: "a/.." is "." only if a is not a
+ * symlink, and nothing is looked up here.  Nothing is resolved either:
+ * symlinks in path stay.  0 and a malloc'ed string in *ret; -EINVAL also
+ * for a relative path without an absolute cwd, -ENAMETOOLONG past
+ * PATH_MAX, -ENOMEM. */
+int path_absolute(const char *path, const char *cwd, char **ret);
+
 /* Monotonic and wall clocks in microseconds. */
 unsigned long long now_monotonic_usec(void);
 unsigned long long now_realtime_usec(void);

@@ -198,6 +198,34 @@ grep -q "$IMG" "$TMP/show"; is $? 1 "no host prefix stored"
 "$VIGIL" check --db "$TMP/img.db" --root "$IMG" --quiet
 is $? 0 "check --root on the same image: clean"
 
+# relative PATHs, without --root, are relative to the current directory
+(cd "$TMP" && "$VIGIL" init --db rel.db --quiet tree)
+ok $? "init with a relative PATH"
+"$VIGIL" db show --db "$TMP/rel.db" "$T/file" | grep -q " $T/file\$"
+ok $? "the relative PATH is stored as an absolute path"
+(cd "$T/sub" && "$VIGIL" init --db "$TMP/rel2.db" --quiet ../other/./)
+ok $? "init with leading '..' components"
+is "$("$VIGIL" db show --db "$TMP/rel2.db" --json | head -n 1 | python3 -c 'import json, sys; print(json.load(sys.stdin)["path"])')" \
+	"$T/other" "leading '..' is resolved against the current directory"
+(cd "$T" && "$VIGIL" init --db "$TMP/rel3.db" --quiet .)
+ok $? "init ."
+"$VIGIL" db show --db "$TMP/rel3.db" "$T" >/dev/null
+ok $? "'.' is stored as the current directory"
+(cd "$TMP" && "$VIGIL" init --db rel4.db --quiet tree/sub/../other) 2>"$TMP/err"
+is $? 2 "'..' after a name is refused (exit 2)"
+contains "$(cat "$TMP/err")" "tree/sub/../other: '..' after a name" "and the message says why"
+test -e "$TMP/rel4.db"; is $? 1 "no baseline written"
+(cd "$T" && "$VIGIL" db show --db "$TMP/rel.db" file) | grep -q " $T/file\$"
+ok $? "db show with a relative PATH"
+printf 'changed\n' > "$T/file"
+(cd "$T" && "$VIGIL" accept --db "$TMP/rel.db" --quiet file)
+ok $? "accept with a relative PATH"
+"$VIGIL" check --db "$TMP/rel.db" --quiet
+is $? 0 "the relative PATH accepted the right file"
+"$VIGIL" init --root "$IMG" --db "$TMP/img2.db" --quiet usr/bin 2>"$TMP/err"
+is $? 2 "with --root, a relative PATH is refused (exit 2)"
+contains "$(cat "$TMP/err")" "usr/bin: with --root, PATHs are paths inside the image and must be absolute" "and the message says so"
+
 # a file deleted during the scan does not abort it
 mkdir -p "$TMP/churn"
 i=0; while [ $i -lt 3000 ]; do : > "$TMP/churn/f$i"; i=$((i + 1)); done
