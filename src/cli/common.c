@@ -176,7 +176,9 @@ int cli_load_conf(const struct cli_opts *o, struct vigil_conf *ret)
 	r = conf_load(o->config, ret, &d);
 	if (r < 0) {
 		log_error("%s", d.msg);
-		return r == -EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
+		/* Missing, unreadable, unsafe or malformed: all mean vigil does
+		 * not know what to do, which is a configuration error. */
+		return r == -ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
 	}
 	return EXIT_CLEAN;
 }

@@ -71,6 +71,7 @@ struct parser {
 	enum section_kind kind;
 	unsigned seen;
 	struct watch_pending w;
+	int read_error;		/* -errno of a failed read of f, 0 if none */
 	unsigned error_line;	/* line of the first error we found, 0 if none */
 	int error;
 	struct diag *d;
@@ -170,9 +171,17 @@ static char *reader_next(struct parser *p, char *str, int num, bool *ret_truncat
 
 	*ret_truncated = false;
 	for (;;) {
-		if (p->f)
+		if (p->f) {
+			errno = 0;
 			c = getc(p->f);
-		else
+			/* EOF is also how getc() fails (EISDIR, EIO): a read
+			 * error must not pass for the end of the file. */
+			if (c == EOF && ferror(p->f)) {
+				if (!p->read_error)
+					p->read_error = negative_errno();
+				break;
+			}
+		} else
 			c = *p->text ? (unsigned char)*p->text++ : EOF;
 		if (c == EOF)
 			break;
@@ -494,6 +503,14 @@ static int conf_parse(struct parser *p, struct vigil_conf *ret)
 	conf_defaults(&c);
 	p->conf = &c;
 	r = ini_parse_stream(reader, p, handler, p);
+	if (p->read_error) {
+		/* What was parsed is a prefix of the file: worthless. */
+		watch_pending_done(&p->w);
+		free(p->sections);
+		conf_free(&c);
+		errno = -p->read_error;
+		return diag_set(p->d, p->read_error, "%s: read error: %m", p->name);
+	}
 	if (r < 0 && !p->error_line)
 		(void)perr(p, p->line, -ENOMEM, "out of memory");
 	else if (r > 0 && (!p->error_line || (unsigned)r < p->error_line)) {
@@ -552,6 +569,18 @@ static int conf_check_owner(int fd, const char *path, struct diag *d)
 	return 0;
 }
 
+/* fopen(3) opens a directory for reading; every read then fails. */
+static int conf_check_type(int fd, const char *path, struct diag *d)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return diag_set(d, negative_errno(), "%s: cannot stat: %m", path);
+	if (S_ISDIR(st.st_mode))
+		return diag_set(d, -EISDIR, "%s: is a directory, not a configuration file", path);
+	return 0;
+}
+
 int conf_load(const char *path, struct vigil_conf *ret, struct diag *d)
 {
 	_cleanup_fclose_ FILE *f = NULL;
@@ -567,6 +596,9 @@ int conf_load(const char *path, struct vigil_conf *ret, struct diag *d)
 		f = fopen(path, "re");
 	if (!f)
 		return diag_set(d, negative_errno(), "%s: %m", path);
+	r = conf_check_type(fileno(f), path, d);
+	if (r < 0)
+		return r;
 	r = conf_check_owner(fileno(f), path, d);
 	if (r < 0)
 		return r;

@@ -48,8 +48,9 @@ struct vigil_conf {
 
 /* Load path; NULL means the default file, or the built-in default
  * configuration (the shipped conf/vigil.conf, compiled in) when the default
- * file does not exist.  -EINVAL for a malformed or unsafe file, -errno for
- * I/O; d holds "file:line: reason". */
+ * file does not exist (an explicit path that does not exist is -ENOENT).
+ * -EINVAL for a malformed or unsafe file, -EISDIR for a directory, -errno
+ * of a failed open or read; d holds "file:line: reason" or "file: reason". */
 int conf_load(const char *path, struct vigil_conf *ret, struct diag *d);
 /* Parse an in-memory configuration; name is used in messages. */
 int conf_load_string(const char *text, const char *name, struct vigil_conf *ret, struct diag *d);

@@ -91,6 +91,29 @@ int main(void)
 	/* the error is the first one, not a later one */
 	expect_error("[vigil]\nbad = 1\nworse = 2\n", "t.conf:2:", "first error reported");
 
-	/* strict mode is exercised by the integration test (needs a file). */
+	/* Files that cannot be read are errors naming the file, never an
+	 * empty configuration.  (Strict mode is exercised by the integration
+	 * test: it needs a file owned by someone else.) */
+	{
+		char dir[] = "/tmp/test-conf.XXXXXX";
+		char missing[sizeof(dir) + 16];
+
+		if (!mkdtemp(dir))
+			return perror("mkdtemp"), 99;
+		diag_clear(&d);
+		is_int(conf_load(dir, &c, &d), -EISDIR, "a directory is refused");
+		ok(strstr(d.msg, dir) && strstr(d.msg, "is a directory"), "... naming it: %s", d.msg);
+		snprintf(missing, sizeof(missing), "%s/missing.conf", dir);
+		diag_clear(&d);
+		is_int(conf_load(missing, &c, &d), -ENOENT, "an explicit file that does not exist is -ENOENT");
+		ok(strstr(d.msg, missing) != NULL, "... naming it: %s", d.msg);
+		(void)rmdir(dir);
+	}
+	/* A regular file whose read(2) fails: /proc/self/mem at offset 0 is
+	 * unmapped, so the first read is EIO (proc(5)).  getc() says EOF
+	 * either way; only ferror() tells them apart. */
+	diag_clear(&d);
+	is_int(conf_load("/proc/self/mem", &c, &d), -EIO, "a read error is an error, not the end of the file");
+	ok(strstr(d.msg, "/proc/self/mem: read error") != NULL, "... naming the file: %s", d.msg);
 	return tap_done();
 }
