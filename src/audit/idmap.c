@@ -109,8 +109,11 @@ int idmap_load(const struct rootfs *root, struct idmap **ret)
 static const char *name_of(const struct idmap_ent *t, size_t n, unsigned id)
 {
 	struct idmap_ent key = { .id = id };
-	const struct idmap_ent *e = bsearch(&key, t, n, sizeof(*t), cmp_ent);
+	const struct idmap_ent *e;
 
+	if (n == 0)	/* an image without passwd/group: t is NULL, which bsearch may not get */
+		return NULL;
+	e = bsearch(&key, t, n, sizeof(*t), cmp_ent);
 	return e ? e->name : NULL;
 }
 
