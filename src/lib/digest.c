@@ -13,6 +13,7 @@ struct digest_ctx {
 	EVP_MD *md;		/* fetched once: an implicit fetch per EVP_DigestInit is slow */
 	EVP_MD_CTX *ctx;
 	unsigned char *buf;	/* DIGEST_BLOCK bytes */
+	const atomic_bool *cancel;	/* borrowed, or NULL */
 };
 
 void digest_ctx_free(struct digest_ctx *c)
@@ -47,6 +48,11 @@ int digest_ctx_new(struct digest_ctx **ret)
 	return 0;
 }
 
+void digest_ctx_set_cancel(struct digest_ctx *c, const atomic_bool *cancel)
+{
+	c->cancel = cancel;
+}
+
 int digest_fd(struct digest_ctx *c, int fd, uint8_t ret[SHA256_LEN], uint64_t *ret_bytes)
 {
 	uint8_t md[EVP_MAX_MD_SIZE];
@@ -65,6 +71,8 @@ int digest_fd(struct digest_ctx *c, int fd, uint8_t ret[SHA256_LEN], uint64_t *r
 		}
 		if (n == 0)
 			break;
+		if (c->cancel && atomic_load(c->cancel))
+			return -ECANCELED;
 		if (EVP_DigestUpdate(c->ctx, c->buf, (size_t)n) != 1)
 			return -EIO;
 		off += (uint64_t)n;

@@ -8,6 +8,7 @@
  * nothing is allocated per file.
  */
 
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "record.h"
@@ -24,6 +25,10 @@ static inline void digest_ctx_freep(struct digest_ctx **c)
 	digest_ctx_free(*c);
 }
 #define _cleanup_digest_ctx_ _cleanup_(digest_ctx_freep)
+
+/* From now on, digest_fd() stops with -ECANCELED between two blocks once
+ * *cancel is true (NULL: never).  The flag is borrowed. */
+void digest_ctx_set_cancel(struct digest_ctx *c, const atomic_bool *cancel);
 
 /* Hash fd's content from offset 0 to end of file with pread(2) (the file
  * position is not used or moved).  Writes the digest and the number of

@@ -172,7 +172,7 @@ int record_regular(struct recorder *rc, char *path, const struct stat *wst, uint
 		uint64_t n = 0;
 
 		k = digest_fd(rc->digest, fd, sha, &n);
-		if (k == -ENOMEM) {
+		if (k == -ENOMEM || k == -ECANCELED) {	/* the whole scan ends */
 			free(path);
 			return k;
 		}

@@ -158,6 +158,8 @@ static void *worker_main(void *arg)
 		it = s->q[s->q_head];
 		s->q_head = (s->q_head + 1) % QUEUE_CAP;
 		s->q_len--;
+		if (!s->fatal && s->opt->cancel && atomic_load(s->opt->cancel))
+			set_fatal_locked(s, -ECANCELED);
 		if (s->fatal) {
 			free(it.path);
 			continue;
@@ -379,6 +381,10 @@ static int walk_dir(struct scan *s, const struct watch_rule *rule, int fd, dev_t
 		s->path[base] = '\0';
 		if (k < 0)
 			break;
+		if (s->opt->cancel && atomic_load(s->opt->cancel)) {
+			k = -ECANCELED;
+			break;
+		}
 		tick(s, false, false);
 	}
 	closedir(d);
@@ -608,6 +614,7 @@ static int start_workers(struct scan *s, struct recorder *w, pthread_t *tids, un
 		k = digest_ctx_new(&w[i].digest);
 		if (k < 0)
 			break;
+		digest_ctx_set_cancel(w[i].digest, s->opt->cancel);
 		k = -pthread_create(&tids[i], NULL, worker_main, &w[i]);
 		if (k < 0) {
 			recorder_done(&w[i]);
@@ -750,6 +757,12 @@ void scan_result_free(struct scan_result *r)
 
 int scan_one(const struct rootfs *root, const char *path, uint32_t mask, struct vrecord *ret)
 {
+	return scan_one_cancellable(root, path, mask, NULL, ret);
+}
+
+int scan_one_cancellable(const struct rootfs *root, const char *path, uint32_t mask, const atomic_bool *cancel,
+			 struct vrecord *ret)
+{
 	_cleanup_free_ char *norm = NULL;
 	_cleanup_close_ int pfd = -EBADF;
 	atomic_bool noatime_denied = false;
@@ -773,6 +786,7 @@ int scan_one(const struct rootfs *root, const char *path, uint32_t mask, struct 
 			k = digest_ctx_new(&rc.digest);
 			if (k < 0)
 				return k;
+			digest_ctx_set_cancel(rc.digest, cancel);
 		}
 		k = record_regular(&rc, TAKE_PTR(norm), &st, mask, &rec);
 	} else

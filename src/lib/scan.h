@@ -10,6 +10,7 @@
  * worker threads.
  */
 
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "diag.h"
@@ -45,6 +46,10 @@ struct scan_options {
 	 * never concurrently; may be NULL. */
 	void (*problem)(void *userdata, const char *path, int err, const char *what);
 	void *userdata;
+	/* When this becomes true the scan stops at the next directory entry,
+	 * queued file or block of a file being hashed, and scan_run() fails
+	 * with -ECANCELED.  NULL: the scan runs to its end. */
+	const atomic_bool *cancel;
 };
 
 struct scan_result {
@@ -63,3 +68,7 @@ void scan_result_free(struct scan_result *r);
  * scan would; for the daemon's verification of a single event.  -ENOENT if
  * it does not exist. */
 int scan_one(const struct rootfs *root, const char *path, uint32_t mask, struct vrecord *ret);
+/* The same, stopping with -ECANCELED between two blocks of the hash once
+ * *cancel (may be NULL) is true. */
+int scan_one_cancellable(const struct rootfs *root, const char *path, uint32_t mask, const atomic_bool *cancel,
+			 struct vrecord *ret);

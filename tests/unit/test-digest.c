@@ -83,6 +83,20 @@ int main(void)
 	is_int(digest_fd(c, fd, d, &n), 0, "digest_fd 3 MB");
 	is_str(hex(d), wanthex, "3 MB file matches libcrypto one-shot SHA256()");
 	is_int(n, big, "3 MB bytes hashed");
+
+	/* vigild stopping: a cancelled context stops between blocks, and an
+	 * uncancelled flag changes nothing. */
+	{
+		atomic_bool cancel = false;
+
+		digest_ctx_set_cancel(c, &cancel);
+		is_int(digest_fd(c, fd, d, &n), 0, "digest_fd with a cancel flag not set");
+		is_str(hex(d), wanthex, "... still the right digest");
+		atomic_store(&cancel, true);
+		is_int(digest_fd(c, fd, d, &n), -ECANCELED, "digest_fd stops once cancelled");
+		digest_ctx_set_cancel(c, NULL);
+		is_int(digest_fd(c, fd, d, &n), 0, "digest_fd after the flag is removed");
+	}
 	close(fd);
 
 	/* A bad fd is an error, not a digest. */

@@ -607,6 +607,46 @@ static void test_churn(void)
 	rootfs_close(&rf);
 }
 
+/* A cancelled scan (vigild stopping) fails with -ECANCELED instead of
+ * running to its end; so does a cancelled scan_one_cancellable(). */
+static void test_cancel(void)
+{
+	struct selection sel = { .one_filesystem = true };
+	struct scan_result res = { 0 };
+	struct vrecord one;
+	struct rootfs rf;
+	struct diag d = { { 0 } };
+	atomic_bool cancel = true;
+	struct scan_options o = { .threads = 2, .cancel = &cancel };
+
+	ok(selection_add(&sel, "/cancel", ATTR_DEFAULT, true) == 0, "cancel selection");
+	selection_finish(&sel);
+	ok(rootfs_open(&rf, tmp) == 0, "rootfs_open");
+	mkdir_rel("/cancel");
+	mkdir_rel("/cancel/sub");
+	for (int i = 0; i < 64; i++) {
+		char rel[64];
+
+		snprintf(rel, sizeof(rel), "/cancel/%s%02d", i % 2 ? "sub/f" : "f", i);
+		mkfile(rel, "content to hash\n", 0644);
+	}
+	o.root = &rf;
+	is_int(scan_run(&sel, &o, &res, &d), -ECANCELED, "a cancelled scan fails with -ECANCELED");
+	is_int(res.n, 0, "... and returns no result");
+	atomic_store(&cancel, false);
+	is_int(scan_run(&sel, &o, &res, &d), 0, "the same scan, not cancelled, completes");
+	is_int(res.n, 66, "... with every entry (the two directories and 64 files)");
+	scan_result_free(&res);
+	atomic_store(&cancel, true);
+	is_int(scan_one_cancellable(&rf, "/cancel/f00", ATTR_DEFAULT, &cancel, &one), -ECANCELED,
+	       "scan_one_cancellable stops hashing once cancelled");
+	is_int(scan_one_cancellable(&rf, "/cancel/f00", ATTR_MODE, &cancel, &one), 0,
+	       "... but records what needs no hashing");
+	vrecord_done(&one);
+	selection_free(&sel);
+	rootfs_close(&rf);
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmp)) {
@@ -619,5 +659,6 @@ int main(void)
 	test_slash();
 	test_live();
 	test_churn();
+	test_cancel();
 	return tap_done();
 }
