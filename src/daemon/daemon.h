@@ -5,10 +5,12 @@
  * vigild's state: one struct daemon, owned by main() and passed to every
  * handler; no other mutable globals.  main.c parses options, loads and
  * reloads the configuration, sets up the sd-event loop and tears it down;
- * events.c is the pipeline the loop drives (kernel events -> debounce ->
- * verification -> correlation -> burst limiter -> log queue) and the
- * periodic work (audit, full check, state file).  Everything here runs in
- * the event loop's thread; only the log writer (queue.h) has its own.
+ * pipeline.c is the file pipeline the loop drives (kernel events ->
+ * debounce -> verification); events.c is the way out (correlation ->
+ * burst limiter -> log queue) and the periodic work (audit, full check,
+ * state file).  Everything here runs in the event loop's thread, except
+ * the log writer (queue.h) and the workers (worker.h) that record flagged
+ * paths, rescan and audit: each owns its job's data until it is joined.
  */
 
 #include <systemd/sd-event.h>
@@ -26,6 +28,7 @@
 #include "rootfs.h"
 #include "state.h"
 #include "verify.h"
+#include "worker.h"
 
 #define LOG_QUEUE_CAPACITY 8192
 #define MAX_PENDING 65536
@@ -34,6 +37,9 @@
 /* Entries of a new directory queued for verification before a rescan is
  * cheaper than walking. */
 #define NEW_TREE_MAX 4096
+/* Dispatches of the replaced monitor at a reload (each up to 64 reads of
+ * 64 KiB) before what is left counts as lost. */
+#define RELOAD_DRAIN_ROUNDS 16
 #define STATE_DELAY_USEC (1000 * 1000ULL)
 #define RESCAN_DELAY_USEC (100 * 1000ULL)
 
@@ -82,6 +88,13 @@ struct daemon {
 	bool job_is_check;		/* ... for the periodic check (it gets a summary) */
 	uint64_t job_reloads;		/* st.reloads when it started: stale after a reload */
 	bool job_again, job_again_check;	/* requested while a scan was running */
+	struct worker *verify_worker;	/* recording a batch of flagged paths, or NULL */
+	struct verify_batch *verify_batch;
+	sd_event_source *verify_src;
+	struct worker *audit_worker;	/* running the hardening audit, or NULL */
+	struct audit_job *audit_job;
+	sd_event_source *audit_src;
+	bool audit_again;		/* asked for while one was running */
 };
 
 /* Arm a one-shot timer source for when (CLOCK_MONOTONIC), or disable it
@@ -95,6 +108,19 @@ void daemon_push_summary(void *userdata, struct vevent *e);
 void daemon_report_lifecycle(struct daemon *dm, enum vevent_class cls, const char *what);
 /* Write the state file and STATUS= now. */
 void daemon_update_state(struct daemon *dm);
+/* Correlate, rate-limit and queue e (takes ownership). */
+void daemon_report(struct daemon *dm, struct vevent *e);
+/* Events were lost: alert (at most once a second) and schedule a rescan.
+ * kernel: the kernel said so (each counts); else vigild could not keep a
+ * path (counted once until the rescan). */
+void daemon_report_overflow(struct daemon *dm, const char *why, bool kernel);
+void daemon_schedule_rescan(struct daemon *dm);
+/* Something the state file shows changed: write it within a second. */
+void daemon_state_dirty(struct daemon *dm);
+/* Cancel and join every worker (verification, audit, rescan); at exit. */
+void daemon_stop_workers(struct daemon *dm);
+/* Cancel and join the verification worker, dropping its batch. */
+void daemon_stop_verify(struct daemon *dm);
 /* A monitor_fn: userdata is dm. */
 void daemon_on_monitor_path(void *userdata, const char *path, unsigned flags, pid_t pid);
 

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The event pipeline and the periodic work of vigild (daemon.h): what the
- * sd-event loop calls.  Nothing here blocks on logging: events leave
- * through the log queue.
+ * Reporting and the periodic work of vigild (daemon.h): the way every
+ * event leaves (correlation, burst limiter, log queue), the state file,
+ * rescans and the full check, the hardening audit.  The file pipeline is
+ * in pipeline.c.  Nothing here blocks on logging: events leave through
+ * the log queue; slow work (scans, the audit) runs on worker threads.
  */
-#include <dirent.h>
 #include <systemd/sd-daemon.h>
 
 #include "change.h"
@@ -25,7 +26,7 @@ void daemon_arm_timer(struct daemon *dm, sd_event_source *s, uint64_t when)
 	(void)dm;
 }
 
-static void state_dirty(struct daemon *dm)
+void daemon_state_dirty(struct daemon *dm)
 {
 	int enabled = SD_EVENT_OFF;
 
@@ -36,9 +37,10 @@ static void state_dirty(struct daemon *dm)
 
 static void push_event(struct daemon *dm, struct vevent *e)
 {
-	(void)logq_push(dm->logq, e);	/* drops are counted and reported by the queue */
-	dm->st.reported++;
-	state_dirty(dm);
+	/* A drop is counted by the queue (st.dropped), not as reported. */
+	if (logq_push(dm->logq, e) >= 0)
+		dm->st.reported++;
+	daemon_state_dirty(dm);
 }
 
 void daemon_push_summary(void *userdata, struct vevent *e)
@@ -46,8 +48,7 @@ void daemon_push_summary(void *userdata, struct vevent *e)
 	push_event(userdata, e);
 }
 
-/* Correlate, rate-limit, queue.  Takes ownership of e. */
-static void report(struct daemon *dm, struct vevent *e)
+void daemon_report(struct daemon *dm, struct vevent *e)
 {
 	uint64_t now = now_monotonic_usec();
 
@@ -56,7 +57,7 @@ static void report(struct daemon *dm, struct vevent *e)
 		vevent_free(e);
 		dm->st.summarized++;
 		daemon_arm_timer(dm, dm->burst_timer, burst_next_due(dm->burst));
-		state_dirty(dm);
+		daemon_state_dirty(dm);
 		return;
 	}
 	push_event(dm, e);
@@ -133,7 +134,7 @@ static int on_rescan_change(const struct change *c, void *userdata)
 	rc->changes++;
 	r = verifier_check_change(rc->dm->ver, c, &e);
 	if (r > 0)
-		report(rc->dm, e);
+		daemon_report(rc->dm, e);
 	return 0;
 }
 
@@ -250,7 +251,7 @@ int daemon_on_rescan_timer(sd_event_source *s, uint64_t usec, void *userdata)
 	return 0;
 }
 
-static void schedule_rescan(struct daemon *dm)
+void daemon_schedule_rescan(struct daemon *dm)
 {
 	if (dm->rescan_all)
 		return;
@@ -262,14 +263,18 @@ static void schedule_rescan(struct daemon *dm)
  * by the same rescan, and the next alert counts the ones in between. */
 #define OVERFLOW_ALERT_INTERVAL_USEC (1000 * 1000ULL)
 
-static void report_overflow(struct daemon *dm, const char *why)
+void daemon_report_overflow(struct daemon *dm, const char *why, bool kernel)
 {
 	uint64_t now = now_monotonic_usec();
 	struct vevent *e;
 
+	/* Each kernel overflow counts; a full debounce set fails every path
+	 * touched until the rescan, but that is one loss, not one per path. */
+	if (!kernel && dm->rescan_all)
+		return;
 	dm->st.overflows++;
 	dm->overflows_unalerted++;
-	schedule_rescan(dm);
+	daemon_schedule_rescan(dm);
 	if (dm->overflow_alert_usec && now - dm->overflow_alert_usec < OVERFLOW_ALERT_INTERVAL_USEC)
 		return;
 	if (vevent_new(VEVENT_QUEUE_OVERFLOW, SEVERITY_HIGH, &e) < 0)
@@ -296,246 +301,132 @@ int daemon_on_check_timer(sd_event_source *s, uint64_t usec, void *userdata)
 	return 0;
 }
 
+/* ---- the hardening audit ---- */
+
+struct audit_job {
+	const struct posture_audit *pa;	/* only its immutable directory list is read */
+	const struct rootfs *root;
+	/* Written by the worker, read after worker_join(). */
+	struct audit_report *rep;
+	struct diag d;
+	int r;
+};
+
+static void audit_job_main(void *arg, const atomic_bool *cancel)
+{
+	struct audit_job *j = arg;
+
+	j->r = posture_audit_collect(j->pa, j->root, cancel, &j->rep, &j->d);
+}
+
 static void emit_audit_event(void *userdata, struct vevent *e)
 {
-	report(userdata, e);
+	/* Verdict changes are bounded by the number of checks and are what
+	 * the operator must see: never folded into a burst summary. */
+	struct daemon *dm = userdata;
+
+	posture_enrich(&dm->posture, e);
+	push_event(dm, e);
+}
+
+static void audit_finish(struct daemon *dm, struct audit_job *j)
+{
+	struct posture_audit_result res;
+	int r = j->r;
+
+	if (r >= 0)
+		r = posture_audit_apply(dm->audit, j->rep, now_realtime_usec(), &dm->posture, emit_audit_event, dm,
+					&res);
+	if (r < 0)
+		log_error("hardening audit failed, keeping the previous posture: %s",
+			  !diag_empty(&j->d) ? j->d.msg : strerror(-r));
+	else {
+		dm->st.last_audit_usec = now_realtime_usec();
+		dm->st.audit_failed = res.fail;
+	}
+	audit_report_free(j->rep);
+	free(j);
+	if (dm->audit_again && dm->conf.daemon.audit_interval_usec) {
+		/* A reload during the run: its checks or configuration may be new. */
+		dm->audit_again = false;
+		daemon_arm_timer(dm, dm->audit_timer, now_monotonic_usec());
+	} else
+		daemon_arm_timer(dm, dm->audit_timer,
+			  schedule_next(now_monotonic_usec(), dm->conf.daemon.audit_interval_usec, schedule_random()));
+	daemon_update_state(dm);
+}
+
+static int on_audit_done(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct daemon *dm = userdata;
+
+	(void)s;
+	(void)fd;
+	(void)revents;
+	dm->audit_src = sd_event_source_unref(dm->audit_src);
+	dm->audit_worker = worker_join(dm->audit_worker);
+	audit_finish(dm, TAKE_PTR(dm->audit_job));
+	return 0;
 }
 
 int daemon_on_audit_timer(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct daemon *dm = userdata;
-	struct posture_audit_result res;
-	struct diag d = { "" };
+	struct audit_job *j;
 	int r;
 
 	(void)s;
 	(void)usec;
-	r = posture_audit_run(dm->audit, &dm->root, now_realtime_usec(), &dm->posture, emit_audit_event, dm, &res,
-			      &d);
-	if (r < 0)
-		log_error_errno(r, "hardening audit failed, keeping the previous posture: %s",
-				d.msg[0] ? d.msg : "error");
-	else {
-		dm->st.last_audit_usec = now_realtime_usec();
-		dm->st.audit_failed = res.fail;
-	}
-	daemon_arm_timer(dm, dm->audit_timer,
-		  schedule_next(now_monotonic_usec(), dm->conf.daemon.audit_interval_usec, schedule_random()));
-	daemon_update_state(dm);
-	return 0;
-}
-
-/* ---- monitor -> debounce -> verify ---- */
-
-static void touch(struct daemon *dm, const char *path, pid_t pid)
-{
-	int r = debounce_touch(dm->deb, path, now_monotonic_usec(), (uint32_t)pid);
-
-	if (r == -ENOSPC)
-		report_overflow(dm, "too many paths pending verification");
-	else if (r < 0)
-		report_overflow(dm, "out of memory queueing a path");
-}
-
-void daemon_on_monitor_path(void *userdata, const char *path, unsigned flags, pid_t pid)
-{
-	struct daemon *dm = userdata;
-
-	if (flags & MONITOR_EV_OVERFLOW) {
-		report_overflow(dm, "kernel event queue overflow");
-		return;
-	}
-	if (pid > 0)
-		procinfo_note(&dm->procs, pid, now_monotonic_usec());
-	touch(dm, path, pid);
-}
-
-void daemon_arm_verify(struct daemon *dm)
-{
-	daemon_arm_timer(dm, dm->verify_timer, debounce_next_due(dm->deb));
-}
-
-int daemon_on_monitor_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
-{
-	struct daemon *dm = userdata;
-	int r;
-
-	(void)s;
-	(void)fd;
-	(void)revents;
-	r = monitor_dispatch(dm->mon, daemon_on_monitor_path, dm);
-	if (r < 0) {
-		/* The fd stays readable: going on would spin.  A monitor that
-		 * cannot be read is no monitor; exit and let systemd restart us
-		 * (Restart=on-failure) rather than pretend to watch. */
-		log_error_errno(r, "reading %s events failed, stopping: %m", monitor_name(dm->mon));
-		return sd_event_exit(dm->loop, r);
-	}
-	daemon_arm_verify(dm);
-	state_dirty(dm);
-	return 0;
-}
-
-/* A new directory: its entries are new too, and (fanotify) no event says
- * so if it was moved in whole.  Bounded; a huge tree means a rescan. */
-static int touch_tree(struct daemon *dm, const char *dir, unsigned depth, size_t *budget)
-{
-	DIR *dp;
-	struct dirent *de;
-	int r = 0;
-
-	if (depth > 64)
+	if (dm->audit_worker) {	/* still running (a reload asked again): it re-arms when done */
+		dm->audit_again = true;
 		return 0;
-	dp = opendir(dir);
-	if (!dp)
+	}
+	j = calloc(1, sizeof(*j));
+	if (!j) {
+		log_error("hardening audit: out of memory, retrying at the next interval");
+		daemon_arm_timer(dm, dm->audit_timer,
+			  schedule_next(now_monotonic_usec(), dm->conf.daemon.audit_interval_usec, schedule_random()));
 		return 0;
-	while ((de = readdir(dp))) {
-		_cleanup_free_ char *p = NULL;
-
-		if (streq(de->d_name, ".") || streq(de->d_name, ".."))
-			continue;
-		if ((*budget)-- == 0) {
-			r = -E2BIG;
-			break;
+	}
+	j->pa = dm->audit;
+	j->root = &dm->root;
+	r = worker_start(audit_job_main, j, &dm->audit_worker);
+	if (r >= 0) {
+		r = sd_event_add_io(dm->loop, &dm->audit_src, worker_fd(dm->audit_worker), EPOLLIN, on_audit_done,
+				    dm);
+		if (r >= 0) {
+			dm->audit_job = j;
+			return 0;
 		}
-		p = path_join(dir, de->d_name);
-		if (!p || !monitor_path_selected(dm->sel, p))
-			continue;
-		touch(dm, p, 0);
-		if (de->d_type == DT_DIR) {
-			r = touch_tree(dm, p, depth + 1, budget);
-			if (r < 0)
-				break;
-		}
+		dm->audit_worker = worker_join(dm->audit_worker);	/* wait here: slower, not lost */
+	} else {
+		atomic_bool no = false;
+
+		log_warning_errno(r, "cannot start the audit thread, auditing in the loop: %m");
+		audit_job_main(j, &no);
 	}
-	closedir(dp);
-	return r;
-}
-
-/* A directory of the baseline is gone: so are its recorded children, whose
- * own events may have been unresolvable (their directory was gone). */
-static void touch_baseline_children(struct daemon *dm, const char *dir)
-{
-	size_t idx, l = strlen(dir);
-	struct vrecord r;
-
-	if (baseline_lookup_path(dm->base, dir, &idx) < 0)
-		return;
-	for (size_t i = idx + 1; i < baseline_count(dm->base); i++) {
-		baseline_record(dm->base, i, &r);
-		/* path_compare() puts a directory's entries right after it. */
-		if (strncmp(r.path, dir, l) != 0 || r.path[l] != '/')
-			break;
-		touch(dm, r.path, 0);
-	}
-}
-
-/* Who changed it, as far as the kernel told us (procinfo.h). */
-static void attribute(struct daemon *dm, struct vevent *e, pid_t pid)
-{
-	const struct procinfo *pi;
-
-	if (pid <= 0)
-		return;
-	vevent_addf(e, "VIGIL_PID", "%d", (int)pid);
-	pi = procinfo_get(&dm->procs, pid, now_monotonic_usec());
-	if (!pi)
-		return;
-	if (pi->exe[0])
-		vevent_add(e, "VIGIL_EXE", pi->exe);
-	if (pi->have_uid)
-		vevent_addf(e, "VIGIL_UID", "%u", (unsigned)pi->uid);
-	if (pi->exe[0])
-		vevent_message(e, " by %s[%d]", pi->exe, (int)pid);
-}
-
-/* One verified path of a batch, kept until renames are paired. */
-struct verified {
-	char *path;
-	struct vevent *e;	/* NULL: nothing to report */
-	struct verify_info info;
-	pid_t pid;
-};
-
-static void verify_path(struct daemon *dm, struct verified *v)
-{
-	const struct watch_rule *rule = selection_rule_for(dm->sel, v->path);
-	int r;
-
-	if (!rule || !monitor_path_selected(dm->sel, v->path))
-		return;
-	dm->st.verified++;
-	r = verifier_check_path(dm->ver, &dm->root, dm->base, rule, v->path, &v->e, &v->info);
-	if (r < 0) {
-		log_debug_errno(r, "%s: cannot verify: %m", v->path);
-		v->e = NULL;
-		return;
-	}
-	if (r == 0)
-		v->e = NULL;
-	if (v->info.was_dir && !v->info.is_dir)
-		touch_baseline_children(dm, v->path);
-	else if (v->info.is_dir && !v->info.was_dir) {
-		size_t budget = NEW_TREE_MAX;
-
-		if (touch_tree(dm, v->path, 0, &budget) == -E2BIG)
-			schedule_rescan(dm);
-	}
-}
-
-static bool same_file(const struct verify_info *a, const struct verify_info *b)
-{
-	return a->ino == b->ino && a->has_sha256 && b->has_sha256 && memcmp(a->sha256, b->sha256, SHA256_LEN) == 0;
-}
-
-/* A rename is a deletion and a creation of the same inode with the same
- * content, verified in the same batch: report one "moved" event. */
-static void pair_moves(struct verified *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (!v[i].e || v[i].info.action != CHANGE_DELETED)
-			continue;
-		for (size_t k = 0; k < n; k++)
-			if (v[k].e && v[k].info.action == CHANGE_CREATED && same_file(&v[i].info, &v[k].info)) {
-				verifier_make_moved(v[k].e, v[i].path);
-				v[i].e = vevent_free(v[i].e);
-				break;
-			}
-	}
-}
-
-/* Slack when taking due paths: the two halves of a rename are touched
- * microseconds apart and should land in one batch. */
-#define VERIFY_SLACK_USEC (20 * 1000ULL)
-
-int daemon_on_verify_timer(sd_event_source *s, uint64_t usec, void *userdata)
-{
-	struct daemon *dm = userdata;
-	uint64_t now = now_monotonic_usec();
-	struct verified batch[VERIFY_BATCH];
-	size_t n = 0;
-	uint32_t pid;
-
-	(void)s;
-	(void)usec;
-	while (n < VERIFY_BATCH && debounce_pop_due(dm->deb, now + VERIFY_SLACK_USEC, &batch[n].path, &pid) > 0) {
-		batch[n].e = NULL;
-		batch[n].pid = (pid_t)pid;
-		memset(&batch[n].info, 0, sizeof(batch[n].info));
-		verify_path(dm, &batch[n]);
-		n++;
-	}
-	pair_moves(batch, n);
-	for (size_t i = 0; i < n; i++) {
-		if (batch[i].e) {
-			attribute(dm, batch[i].e, batch[i].pid);
-			report(dm, batch[i].e);
-		}
-		free(batch[i].path);
-	}
-	daemon_arm_verify(dm);
-	state_dirty(dm);
+	audit_finish(dm, j);
 	return 0;
+}
+
+void daemon_stop_workers(struct daemon *dm)
+{
+	daemon_stop_verify(dm);
+	if (dm->audit_worker) {
+		worker_cancel(dm->audit_worker);
+		dm->audit_src = sd_event_source_unref(dm->audit_src);
+		dm->audit_worker = worker_join(dm->audit_worker);
+		audit_report_free(dm->audit_job->rep);
+		free(TAKE_PTR(dm->audit_job));
+	}
+	if (dm->job) {
+		struct scan_result res = { 0 };
+
+		rescan_job_cancel(dm->job);
+		if (rescan_job_finish(TAKE_PTR(dm->job), &res, NULL) >= 0)
+			scan_result_free(&res);
+		dm->job_src = sd_event_source_unref(dm->job_src);
+	}
 }
 
 int daemon_on_burst_timer(sd_event_source *s, uint64_t usec, void *userdata)

@@ -29,11 +29,12 @@ libvigild_a_SOURCES = \
 	src/daemon/state.c src/daemon/state.h \
 	src/daemon/posture-audit.c src/daemon/posture-audit.h \
 	src/daemon/procinfo.c src/daemon/procinfo.h \
-	src/daemon/rescan.c src/daemon/rescan.h
+	src/daemon/rescan.c src/daemon/rescan.h \
+	src/daemon/worker.c src/daemon/worker.h
 
 sbin_PROGRAMS += vigild
 vigild_CFLAGS = $(AM_CFLAGS) $(VIGIL_CFLAGS)
-vigild_SOURCES = src/daemon/main.c src/daemon/daemon.h src/daemon/events.c
+vigild_SOURCES = src/daemon/main.c src/daemon/daemon.h src/daemon/events.c src/daemon/pipeline.c
 vigild_LDADD = libvigild.a libvigil.a $(VIGIL_LIBS)
 
 check_PROGRAMS += tests/unit/test-debounce tests/unit/test-burst tests/unit/test-logq
@@ -86,3 +87,13 @@ TESTS += tests/fuzz/fuzz-monitor
 tests_fuzz_fuzz_monitor_SOURCES = tests/fuzz/fuzz-monitor.c $(FUZZ_DRIVER)
 tests_fuzz_fuzz_monitor_CFLAGS = $(AM_CFLAGS) $(VIGIL_CFLAGS)
 tests_fuzz_fuzz_monitor_LDADD = libvigild.a libvigil.a $(VIGIL_LIBS)
+
+check_PROGRAMS += tests/unit/test-posture-audit
+TESTS += tests/unit/test-posture-audit
+tests_unit_test_posture_audit_SOURCES = tests/unit/test-posture-audit.c
+tests_unit_test_posture_audit_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/audit
+tests_unit_test_posture_audit_CFLAGS = $(AM_CFLAGS) $(VIGIL_CFLAGS)
+tests_unit_test_posture_audit_LDADD = libvigild.a libvigil.a $(VIGIL_LIBS)
+
+TESTS += tests/integration/daemon-workers.sh
+EXTRA_DIST += tests/integration/daemon-workers.sh

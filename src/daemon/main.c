@@ -242,7 +242,13 @@ static int reload(struct daemon *dm)
 		log_warning("reload failed, keeping the running configuration");
 		goto out;
 	}
-	(void)monitor_dispatch(dm->mon, daemon_on_monitor_path, dm);
+	/* Whatever the old monitor cannot hand over in a bounded time was
+	 * lost to us: say so and rescan, as for a kernel overflow. */
+	for (int i = 0; i < RELOAD_DRAIN_ROUNDS && (r = monitor_dispatch(dm->mon, daemon_on_monitor_path, dm)) > 0;
+	     i++)
+		;
+	if (r != 0)
+		daemon_report_overflow(dm, "events of the replaced monitor not read during the reload", true);
 	old_mon = dm->mon;
 	dm->mon_events_before += old_mon->stats.events;
 	dm->mon_unresolved_before += old_mon->stats.unresolved;
@@ -381,13 +387,9 @@ static int setup(struct daemon *dm)
 
 static void teardown(struct daemon *dm)
 {
-	if (dm->job) {	/* a scan cannot be interrupted: wait for it */
-		struct scan_result res = { 0 };
-
-		if (rescan_job_finish(TAKE_PTR(dm->job), &res, NULL) >= 0)
-			scan_result_free(&res);
-		dm->job_src = sd_event_source_unref(dm->job_src);
-	}
+	/* Before anything they could still report to is freed.  A scan stops
+	 * at its next file; a file being hashed is finished first. */
+	daemon_stop_workers(dm);
 	if (dm->logq) {
 		(void)burst_flush(dm->burst, now_monotonic_usec(), true, daemon_push_summary, dm);
 		if (dm->mon)

@@ -218,19 +218,18 @@ static int fan_dispatch(struct monitor *m, monitor_fn fn, void *userdata)
 	char buf[64 * 1024] __attribute__((aligned(__alignof__(struct fanotify_event_metadata))));
 	int r = 0;
 
+	r = 1;	/* unless a read finds the queue empty: more may be waiting */
 	for (int i = 0; i < MAX_READS; i++) {
 		ssize_t len = read(m->fd, buf, sizeof(buf));
 
 		if (len < 0) {
-			if (errno == EAGAIN || errno == EINTR)
-				break;
-			r = negative_errno();
+			r = errno == EAGAIN || errno == EINTR ? 0 : negative_errno();
 			break;
 		}
 		r = fanotify_parse(buf, (size_t)len, on_record, &dc);
 		if (r < 0)
 			break;
-		r = 0;
+		r = 1;
 	}
 	f->last_handle_len = 0;	/* directories may be renamed between batches */
 	return r;

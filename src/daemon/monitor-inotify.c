@@ -261,7 +261,7 @@ static int in_dispatch(struct monitor *m, monitor_fn fn, void *userdata)
 
 		if (len < 0) {
 			if (errno == EAGAIN || errno == EINTR)
-				break;
+				return 0;
 			return negative_errno();
 		}
 		for (char *p = buf; p + sizeof(struct inotify_event) <= buf + len;) {
@@ -274,7 +274,7 @@ static int in_dispatch(struct monitor *m, monitor_fn fn, void *userdata)
 			p += sizeof(*ev) + ev->len;
 		}
 	}
-	return 0;
+	return 1;	/* the read budget ran out: more may be waiting */
 }
 
 static void in_free(struct monitor *m)

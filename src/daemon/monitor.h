@@ -9,8 +9,11 @@
  * the baseline, so lost detail in the kernel event costs nothing.
  *
  * Each monitor has one fd for the event loop; monitor_dispatch() reads
- * what is there without blocking and calls fn for every path that the
- * selection covers and does not exclude.
+ * what is there without blocking (at most a bounded number of reads, so
+ * timers and signals get their turn) and calls fn for every path that the
+ * selection covers and does not exclude.  It returns 0 when the queue was
+ * read empty, 1 when the read budget ran out first (more may be waiting:
+ * the fd stays readable), or -errno.
  */
 
 #include <stdint.h>

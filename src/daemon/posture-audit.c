@@ -116,59 +116,134 @@ static enum verdict swap_verdict(void **tree, const char *id, enum verdict v)
 	return _VERDICT_MAX;
 }
 
-int posture_audit_run(struct posture_audit *pa, const struct rootfs *root, uint64_t now_realtime,
-		      struct posture *posture, void (*emit)(void *userdata, struct vevent *e), void *userdata,
-		      struct posture_audit_result *ret, struct diag *d)
+struct audit_report {
+	struct check_set set;
+	struct probe_result *results;	/* parallel to set.checks; disabled checks unset */
+	size_t n;
+};
+
+void audit_report_free(struct audit_report *rep)
 {
-	struct check_set set = CHECK_SET_INIT;
-	struct posture next = { 0 };
-	struct posture_audit_result res = { 0 };
+	if (!rep)
+		return;
+	for (size_t i = 0; i < rep->n; i++)
+		probe_result_done(&rep->results[i]);
+	free(rep->results);
+	check_set_done(&rep->set);
+	free(rep);
+}
+
+int posture_audit_collect(const struct posture_audit *pa, const struct rootfs *root, const atomic_bool *cancel,
+			  struct audit_report **ret, struct diag *d)
+{
+	struct audit_report *rep;
 	struct audit_ctx ctx;
 	int r;
 
-	r = rules_load_dirs(&set, pa->dirs, pa->n_dirs, false, d);
+	rep = calloc(1, sizeof(*rep));
+	if (!rep)
+		return diag_set(d, -ENOMEM, "out of memory");
+	rep->set = (struct check_set)CHECK_SET_INIT;
+	r = rules_load_dirs(&rep->set, pa->dirs, pa->n_dirs, false, d);
+	if (r >= 0 && rep->set.n) {
+		rep->results = calloc(rep->set.n, sizeof(*rep->results));
+		if (!rep->results)
+			r = diag_set(d, -ENOMEM, "out of memory");
+	}
 	if (r < 0) {
-		check_set_done(&set);
+		audit_report_free(rep);
 		return r;
 	}
 	audit_ctx_init(&ctx, root);
-	for (size_t i = 0; i < set.n; i++) {
-		const struct check *c = set.checks[i];
-		struct probe_result pr;
+	for (; rep->n < rep->set.n; rep->n++) {
+		struct probe_result *pr = &rep->results[rep->n];
+
+		if (cancel && atomic_load(cancel)) {
+			r = diag_set(d, -ECANCELED, "audit cancelled");
+			break;
+		}
+		if (!rep->set.checks[rep->n]->enabled) {
+			*pr = (struct probe_result){ .verdict = _VERDICT_MAX };
+			continue;
+		}
+		r = audit_eval(rep->set.checks[rep->n], &ctx, pr);
+		if (r < 0) {
+			probe_result_done(pr);
+			r = diag_set(d, r, "out of memory");
+			break;
+		}
+	}
+	audit_ctx_done(&ctx);
+	if (r < 0) {
+		audit_report_free(rep);
+		return r;
+	}
+	*ret = rep;
+	return 0;
+}
+
+/* The paths a failing check concerns, for correlation: what it found if it
+ * says (every world-writable file), else its `paths`.  A `paths` entry "/"
+ * would make every event on the host "correlated", which says nothing: it
+ * is left out (such checks correlate through their findings). */
+static int add_to_posture(struct posture *next, const struct check *c, const struct probe_result *pr)
+{
+	_cleanup_free_ char **paths = NULL;
+	size_t n = 0;
+
+	if (pr->n_findings)
+		return posture_add(next, c->id, c->title, pr->findings, pr->n_findings);
+	if (!c->n_paths)
+		return 0;
+	paths = calloc(c->n_paths, sizeof(char *));
+	if (!paths)
+		return -ENOMEM;
+	for (size_t i = 0; i < c->n_paths; i++)
+		if (!streq(c->paths[i], "/"))
+			paths[n++] = c->paths[i];
+	return n ? posture_add(next, c->id, c->title, paths, n) : 0;
+}
+
+int posture_audit_apply(struct posture_audit *pa, const struct audit_report *rep, uint64_t now_realtime,
+			struct posture *posture, void (*emit)(void *userdata, struct vevent *e), void *userdata,
+			struct posture_audit_result *ret)
+{
+	struct posture next = { 0 };
+	struct posture_audit_result res = { 0 };
+	int r;
+
+	/* Build the new posture first: out of memory leaves everything as it
+	 * was (verdicts, posture), and the next run reports what this one
+	 * would have. */
+	for (size_t i = 0; i < rep->n; i++)
+		if (rep->results[i].verdict == VERDICT_FAIL) {
+			r = add_to_posture(&next, rep->set.checks[i], &rep->results[i]);
+			if (r < 0) {
+				posture_free(&next);
+				return r;
+			}
+		}
+	for (size_t i = 0; i < rep->n; i++) {
+		const struct check *c = rep->set.checks[i];
+		const struct probe_result *pr = &rep->results[i];
 		enum verdict prev;
 		struct vevent *e = NULL;
 
 		if (!c->enabled)
 			continue;
-		r = audit_eval(c, &ctx, &pr);
-		if (r < 0) {
-			probe_result_done(&pr);
-			break;
-		}
-		switch (pr.verdict) {
+		switch (pr->verdict) {
 		case VERDICT_PASS: res.pass++; break;
 		case VERDICT_FAIL: res.fail++; break;
 		case VERDICT_NOT_APPLICABLE: res.not_applicable++; break;
 		default: res.error++; break;
 		}
-		prev = swap_verdict(&pa->verdicts, c->id, pr.verdict);
-		if (pr.verdict == VERDICT_FAIL && (prev != VERDICT_FAIL || !pa->ran))
-			e = check_event(c, &pr, false);
-		else if (pr.verdict == VERDICT_PASS && prev == VERDICT_FAIL)
-			e = check_event(c, &pr, true);
+		prev = swap_verdict(&pa->verdicts, c->id, pr->verdict);
+		if (pr->verdict == VERDICT_FAIL && (prev != VERDICT_FAIL || !pa->ran))
+			e = check_event(c, pr, false);
+		else if (pr->verdict == VERDICT_PASS && prev == VERDICT_FAIL)
+			e = check_event(c, pr, true);
 		if (e)
 			emit(userdata, e);
-		if (pr.verdict == VERDICT_FAIL && c->n_paths)
-			r = posture_add(&next, c->id, c->title, c->paths, c->n_paths);
-		probe_result_done(&pr);
-		if (r < 0)
-			break;
-	}
-	audit_ctx_done(&ctx);
-	check_set_done(&set);
-	if (r < 0) {
-		posture_free(&next);
-		return r;
 	}
 	if (!pa->ran || now_realtime >= pa->last_summary + SUMMARY_INTERVAL_USEC) {
 		struct vevent *e;
@@ -190,4 +265,19 @@ int posture_audit_run(struct posture_audit *pa, const struct rootfs *root, uint6
 	if (ret)
 		*ret = res;
 	return 0;
+}
+
+int posture_audit_run(struct posture_audit *pa, const struct rootfs *root, uint64_t now_realtime,
+		      struct posture *posture, void (*emit)(void *userdata, struct vevent *e), void *userdata,
+		      struct posture_audit_result *ret, struct diag *d)
+{
+	struct audit_report *rep = NULL;
+	int r;
+
+	r = posture_audit_collect(pa, root, NULL, &rep, d);
+	if (r < 0)
+		return r;
+	r = posture_audit_apply(pa, rep, now_realtime, posture, emit, userdata, ret);
+	audit_report_free(rep);
+	return r < 0 ? diag_set(d, r, "out of memory") : 0;
 }

@@ -13,6 +13,8 @@
  * reload.
  */
 
+#include <stdatomic.h>
+
 #include "correlate.h"
 #include "event-journal.h"
 #include "rootfs.h"
@@ -27,7 +29,26 @@ struct posture_audit_result {
 	unsigned pass, fail, not_applicable, error;
 };
 
-/* Run every enabled check against root.  Events (failed/recovered/summary)
+/* The verdicts of one run, before they are compared with the previous run. */
+struct audit_report;
+void audit_report_free(struct audit_report *rep);
+
+/* Evaluate every enabled check against root into *ret (free with
+ * audit_report_free()).  Reads only pa's directory list, which never
+ * changes, so it may run on a worker thread while the loop uses pa.
+ * Stops with -ECANCELED once *cancel (may be NULL) is true; -EINVAL with a
+ * reason in d for a bad rule file; -ENOMEM. */
+int posture_audit_collect(const struct posture_audit *pa, const struct rootfs *root, const atomic_bool *cancel,
+			  struct audit_report **ret, struct diag *d);
+/* Compare rep with the previous run: events (failed/recovered/summary) go
+ * to emit, which takes ownership; *posture is replaced by the failing
+ * checks and the paths they concern (their findings, else their `paths`
+ * other than "/").  0 or -ENOMEM (nothing changed then). */
+int posture_audit_apply(struct posture_audit *pa, const struct audit_report *rep, uint64_t now_realtime,
+			struct posture *posture, void (*emit)(void *userdata, struct vevent *e), void *userdata,
+			struct posture_audit_result *ret);
+
+/* Both of the above in one call.  Run every enabled check against root.  Events (failed/recovered/summary)
  * are passed to emit, which takes ownership.  On success *posture is
  * replaced by the failing checks that have paths.  -EINVAL with a reason
  * in d for a bad rule file (the previous posture is kept), -ENOMEM. */

@@ -23,6 +23,8 @@ int rescan_job_start(const struct selection *sel, const struct rootfs *root, uns
 		     struct rescan_job **ret);
 /* Becomes readable (EPOLLIN) when the scan is done. */
 int rescan_job_fd(const struct rescan_job *j);
+/* Ask the scan to stop early: rescan_job_finish() then returns -ECANCELED. */
+void rescan_job_cancel(struct rescan_job *j);
 /* Wait for the job (blocks if it still runs), free it, and hand over the
  * result: 0 with *ret filled (free with scan_result_free()), or the scan's
  * -errno with a reason in d. */

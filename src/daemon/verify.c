@@ -163,50 +163,76 @@ void verifier_make_moved(struct vevent *e, const char *from)
 	vevent_message(e, "moved %s -> %s", from, to ? to : "?");
 }
 
-int verifier_check_path(struct verifier *v, const struct rootfs *root, const struct baseline *b,
-			const struct watch_rule *rule, const char *path, struct vevent **ret_event,
-			struct verify_info *ret_info)
+void verify_observe(const struct rootfs *root, struct observation *o, const atomic_bool *cancel)
+{
+	o->r = scan_one_cancellable(root, o->path, o->mask, cancel, &o->cur);
+	if (o->r == -ENOTDIR)	/* a directory on the way is gone (or a file now) */
+		o->r = -ENOENT;
+}
+
+void observation_done(struct observation *o)
+{
+	if (o->r >= 0)
+		vrecord_done(&o->cur);
+	free(o->path);
+	*o = (struct observation){ .r = -ENOENT };
+}
+
+int verifier_judge(struct verifier *v, const struct baseline *b, const struct observation *o,
+		   struct vevent **ret_event, struct verify_info *ret_info)
 {
 	struct verify_info info = { 0 };
-	struct vrecord cur = { 0 }, old = { 0 };
+	const struct vrecord *cur = o->r >= 0 ? &o->cur : NULL;
+	struct vrecord old = { 0 };
 	struct change c;
-	bool have_cur = false, have_old = false;
+	bool have_old = false;
 	size_t idx;
 	int r;
 
-	r = scan_one(root, path, rule->mask, &cur);
-	if (r >= 0)
-		have_cur = true;
-	else if (r != -ENOENT && r != -ENOTDIR)
-		return r;
-	if (baseline_lookup_path(b, path, &idx) >= 0) {
+	if (o->r < 0 && o->r != -ENOENT)
+		return o->r;
+	if (baseline_lookup_path(b, o->path, &idx) >= 0) {
 		baseline_record(b, idx, &old);
 		have_old = true;
 	}
-	info.is_dir = have_cur && cur.type == FT_DIR;
+	info.is_dir = cur && cur->type == FT_DIR;
 	info.was_dir = have_old && old.type == FT_DIR;
 	if (ret_info)
 		*ret_info = info;
 
-	if (!have_cur && !have_old) {	/* created and gone again before we looked */
-		forget(v, path);
+	if (!cur && !have_old) {	/* created and gone again before we looked */
+		forget(v, o->path);
 		return 0;
 	}
-	r = change_classify(have_old ? &old : NULL, have_cur ? &cur : NULL, &c);
+	r = change_classify(have_old ? &old : NULL, cur, &c);
 	if (r <= 0) {
-		forget(v, path);
-		vrecord_done(&cur);
+		forget(v, o->path);
 		return r;
 	}
 	r = verifier_check_change(v, &c, ret_event);
 	if (r > 0 && ret_info) {
-		const struct vrecord *rec = have_cur ? &cur : &old;
+		const struct vrecord *rec = cur ? cur : &old;
 
 		ret_info->action = c.action;
 		ret_info->ino = rec->ino;
 		ret_info->has_sha256 = rec->has_sha256;
 		memcpy(ret_info->sha256, rec->sha256, SHA256_LEN);
 	}
-	vrecord_done(&cur);
+	return r;
+}
+
+int verifier_check_path(struct verifier *v, const struct rootfs *root, const struct baseline *b,
+			const struct watch_rule *rule, const char *path, struct vevent **ret_event,
+			struct verify_info *ret_info)
+{
+	struct observation o = { .mask = rule->mask };
+	int r;
+
+	o.path = strdup(path);
+	if (!o.path)
+		return -ENOMEM;
+	verify_observe(root, &o, NULL);
+	r = verifier_judge(v, b, &o, ret_event, ret_info);
+	observation_done(&o);
 	return r;
 }

@@ -17,6 +17,8 @@
  * deviation is reported, which is noisy but never silent.
  */
 
+#include <stdatomic.h>
+
 #include "baseline.h"
 #include "change.h"
 #include "event-journal.h"
@@ -43,7 +45,28 @@ struct verify_info {
 	bool is_dir, was_dir;		/* a directory now / in the baseline */
 };
 
-/* Verify path (covered by rule) against b.  1 with *ret_event (owned by
+/* One flagged path, verified in two steps so that the costly one (stat,
+ * read and hash) runs on a worker thread and the cheap one (compare with
+ * the baseline and the verifier's memory) on the event loop. */
+struct observation {
+	char *path;		/* owned */
+	uint32_t mask;		/* attributes to record: the covering rule's */
+	pid_t pid;		/* the process behind the event, 0 if unknown */
+	int r;			/* 0: cur holds the state; -ENOENT: no such path; else -errno */
+	struct vrecord cur;
+};
+
+/* Record o->path into o->cur and o->r.  Touches nothing but o and root
+ * (read-only), so it may run on any thread; stops hashing with o->r =
+ * -ECANCELED once *cancel (may be NULL) is true. */
+void verify_observe(const struct rootfs *root, struct observation *o, const atomic_bool *cancel);
+/* Free what o owns and reset it; o may be observed again after a new path. */
+void observation_done(struct observation *o);
+/* Judge an observation against b: as verifier_check_path() below. */
+int verifier_judge(struct verifier *v, const struct baseline *b, const struct observation *o,
+		   struct vevent **ret_event, struct verify_info *ret_info);
+
+/* Verify path (covered by rule) against b, in one step (both of the above).  1 with *ret_event (owned by
  * the caller) for a deviation not reported yet, 0 for nothing to report,
  * -errno on failure.  ret_info (may be NULL) is filled unless -errno. */
 int verifier_check_path(struct verifier *v, const struct rootfs *root, const struct baseline *b,

@@ -77,6 +77,8 @@ mv "$W/tomove" "$W/moved"
 e=$(wait_journal 10 "$(field VIGIL_PATH "$W/a")" "$(field VIGIL_ACTION updated)")
 ok $? "content change: updated"
 contains "$e" "$(field MESSAGE_ID $MID_UPDATED)" "updated has its MESSAGE_ID"
+contains "$e" "$(field VIGIL_EVENT file)" "VIGIL_EVENT says it is a file event"
+contains "$e" "$(field VIGIL_SEVERITY high)" "a content change is high severity"
 contains "$e" '"VIGIL_SHA256_OLD":"' "updated carries the old digest"
 contains "$e" '"VIGIL_SHA256_NEW":"' "updated carries the new digest"
 contains "$e" '"VIGIL_CHANGED":"sha256 size' "VIGIL_CHANGED names the attributes"
@@ -85,8 +87,14 @@ ok $? "chmod: attributes_modified"
 contains "$e" '"VIGIL_CHANGED":"mode' "chmod changed the mode"
 e=$(wait_journal 10 "$(field VIGIL_PATH "$W/d/x")" "$(field MESSAGE_ID $MID_DELETED)")
 ok $? "rm: deleted"
+contains "$e" "$(field VIGIL_ACTION deleted)" "deleted: VIGIL_ACTION"
+contains "$e" "$(field VIGIL_EVENT file)" "deleted: VIGIL_EVENT"
+contains "$e" '"VIGIL_SHA256_OLD":"' "deleted carries the digest it had"
 e=$(wait_journal 10 "$(field VIGIL_PATH "$W/c")" "$(field MESSAGE_ID $MID_CREATED)")
 ok $? "new file: created"
+contains "$e" "$(field VIGIL_ACTION created)" "created: VIGIL_ACTION"
+contains "$e" "$(field VIGIL_EVENT file)" "created: VIGIL_EVENT"
+contains "$e" '"VIGIL_SHA256_NEW":"' "created carries its digest"
 contains "$e" '"PRIORITY":"' "PRIORITY set"
 wait_journal 10 "$(field VIGIL_PATH "$W/e")" >/dev/null
 ok $? "editor save reported"
