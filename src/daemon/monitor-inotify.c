@@ -101,13 +101,26 @@ static int add_watch(struct in_monitor *im, const char *path)
 	return 0;
 }
 
+/* Entries of a new directory reported one by one; beyond that the walk
+ * only places watches and asks for a rescan, as vigild does for a tree
+ * that fanotify saw moved in whole. */
+#define NEW_TREE_REPORT_MAX 4096	/* NEW_TREE_MAX of daemon.h */
+
+struct reporter {
+	monitor_fn fn;		/* NULL: report nothing (the initial walk) */
+	void *userdata;
+	size_t budget;
+	bool truncated;		/* entries went unreported */
+};
+
 /*
  * Walk dir (a selected directory), watching it and the selected
- * directories below it.  count_only: just count them.  report: pass every
- * entry to fn (a directory that appeared after the initial walk).
+ * directories below it.  count_only: just count them.  rep->fn: pass the
+ * entries to it, up to its budget (a directory that appeared after the
+ * initial walk).
  */
 static int walk(struct in_monitor *im, const char *dir, dev_t dev, unsigned depth, bool count_only,
-		uint64_t *count, monitor_fn fn, void *userdata)
+		uint64_t *count, struct reporter *rep)
 {
 	const struct selection *sel = im->m.sel;
 	_cleanup_close_ int fd = -EBADF;
@@ -143,15 +156,19 @@ static int walk(struct in_monitor *im, const char *dir, dev_t dev, unsigned dept
 		}
 		if (!monitor_path_selected(sel, p))
 			continue;
-		if (fn)
-			fn(userdata, p, de->d_type == DT_DIR ? MONITOR_EV_DIR : 0, 0);
+		if (rep->fn && rep->budget == 0)
+			rep->truncated = true;
+		else if (rep->fn) {
+			rep->budget--;
+			rep->fn(rep->userdata, p, de->d_type == DT_DIR ? MONITOR_EV_DIR : 0, 0);
+		}
 		if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
 			continue;
 		if (fstatat(dirfd(dp), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode))
 			continue;
 		if (sel->one_filesystem && st.st_dev != dev)
 			continue;
-		r = walk(im, p, dev, depth + 1, count_only, count, fn, userdata);
+		r = walk(im, p, dev, depth + 1, count_only, count, rep);
 		if (r < 0)
 			break;
 	}
@@ -181,7 +198,7 @@ static int watch_rule(struct in_monitor *im, const struct watch_rule *rule, bool
 	}
 	if (!rule->recurse || lstat(rule->path, &st) < 0 || !S_ISDIR(st.st_mode))
 		return 0;
-	return walk(im, rule->path, st.st_dev, 0, count_only, count, NULL, NULL);
+	return walk(im, rule->path, st.st_dev, 0, count_only, count, &(struct reporter){ 0 });
 }
 
 static void forget_subtree(struct in_monitor *im, const char *dir)
@@ -245,9 +262,13 @@ static void handle_event(struct in_monitor *im, const struct inotify_event *ev, 
 
 		if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode))
 			return;
-		r = walk(im, path, st.st_dev, 0, false, &count, fn, userdata);
+		struct reporter rep = { .fn = fn, .userdata = userdata, .budget = NEW_TREE_REPORT_MAX };
+
+		r = walk(im, path, st.st_dev, 0, false, &count, &rep);
 		if (r < 0 && r != -ENOSPC)
 			log_warning_errno(r, "%s: cannot watch new directory: %m", path);
+		if (rep.truncated)	/* what was not reported is found by a rescan */
+			fn(userdata, path, MONITOR_EV_RESCAN | MONITOR_EV_DIR, 0);
 	}
 }
 

@@ -25,6 +25,9 @@
 enum {
 	MONITOR_EV_OVERFLOW = 1u << 0,	/* the kernel queue overflowed: path is NULL */
 	MONITOR_EV_DIR = 1u << 1,	/* path is (or was) a directory */
+	/* path is a new directory with more entries than are reported one by
+	 * one: rescan to find them (nothing was lost, it is only cheaper). */
+	MONITOR_EV_RESCAN = 1u << 2,
 };
 
 /* pid: the process behind the event (fanotify), 0 if unknown (inotify). */

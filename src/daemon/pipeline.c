@@ -58,6 +58,12 @@ void daemon_on_monitor_path(void *userdata, const char *path, unsigned flags, pi
 		daemon_report_overflow(dm, "kernel event queue overflow", true);
 		return;
 	}
+	if (flags & MONITOR_EV_RESCAN) {
+		log_info("%s: a new tree with more than %d entries, rescanning the watched paths", path,
+			 NEW_TREE_MAX);
+		daemon_schedule_rescan(dm);
+		return;
+	}
 	if (pid > 0)
 		procinfo_note(&dm->procs, pid, now_monotonic_usec());
 	touch(dm, path, pid);
@@ -193,8 +199,11 @@ static void judge(struct daemon *dm, const struct observation *o, struct verdict
 	else if (v->info.is_dir && !v->info.was_dir) {
 		size_t budget = NEW_TREE_MAX;
 
-		if (touch_tree(dm, o->path, 0, &budget) == -E2BIG)
+		if (touch_tree(dm, o->path, 0, &budget) == -E2BIG) {
+			log_info("%s: a new tree with more than %d entries, rescanning the watched paths", o->path,
+				 NEW_TREE_MAX);
 			daemon_schedule_rescan(dm);
+		}
 	}
 }
 

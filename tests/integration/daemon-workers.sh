@@ -116,4 +116,30 @@ ok $? "... and said so"
 grep -q '"VIGIL_EVENT":"check"' "$TMP/vigild.err"
 ok $([ $? -ne 0 ] && echo 0 || echo 1) "... without a summary of the unfinished check"
 rm -f "$W/huge"
+
+# A tree moved in whole with more entries than are verified one by one:
+# a rescan finds them instead (both backends), nothing is lost.
+for mon in fanotify inotify; do
+	printf '[vigil]\ndatabase = %s/db\n[daemon]\nmonitor = %s\ndebounce = 50ms\naudit_interval = 0\n' \
+		"$TMP" "$mon" >"$TMP/vigil.conf"
+	"$VIGIL" update --config "$TMP/vigil.conf" --db "$TMP/db" --quiet "$W" >/dev/null 2>&1
+	rm -rf "$TMP/big"
+	mkdir "$TMP/big"
+	(cd "$TMP/big" && seq 1 4200 | sed 's/^/f/' | xargs touch)
+	: >"$TMP/vigild.err"
+	start_vigild --foreground --log-target=json --config "$TMP/vigil.conf" --db "$TMP/db" --watch "$W" \
+		--state-file "$TMP/state"
+	wait_err 10 '"VIGIL_ACTION":"started"' >/dev/null
+	mv "$TMP/big" "$W/big"
+	wait_err 20 "$W/big: a new tree with more than 4096 entries" >/dev/null
+	ok $? "$mon: a big new tree is left to a rescan"
+	wait_err 20 "\"VIGIL_PATH\":\"$W/big\"" '"VIGIL_ACTION":"created"' >/dev/null
+	ok $? "$mon: the new directory is reported"
+	e=$(wait_err 30 '"VIGIL_EVENT":"burst"')
+	ok $? "$mon: its entries are found and summarised"
+	kill -TERM "$(vigild_pid)"
+	wait "$VIGILD_PID"
+	VIGILD_PID=
+	rm -rf "$W/big"
+done
 done_testing
