@@ -11,13 +11,15 @@ FUZZ_DRIVER = tests/fuzz/driver.c
 EXTRA_DIST += tests/fuzz/corpus
 
 # Unit tests of the shared library pieces (src/lib) owned by the core.
-core_unit_tests = tests/unit/test-conf tests/unit/test-change tests/unit/test-escape tests/unit/test-selection
+core_unit_tests = tests/unit/test-conf tests/unit/test-change tests/unit/test-escape tests/unit/test-selection \
+	tests/unit/test-log
 check_PROGRAMS += $(core_unit_tests)
 TESTS += $(core_unit_tests)
 tests_unit_test_conf_SOURCES = tests/unit/test-conf.c
 tests_unit_test_change_SOURCES = tests/unit/test-change.c
 tests_unit_test_escape_SOURCES = tests/unit/test-escape.c
 tests_unit_test_selection_SOURCES = tests/unit/test-selection.c
+tests_unit_test_log_SOURCES = tests/unit/test-log.c
 
 core_fuzz = tests/fuzz/fuzz-conf tests/fuzz/fuzz-selection
 check_PROGRAMS += $(core_fuzz)
@@ -36,6 +38,8 @@ tests_unit_test_escape_CFLAGS = $(CORE_TEST_CFLAGS)
 tests_unit_test_escape_LDADD = $(CORE_TEST_LDADD)
 tests_unit_test_selection_CFLAGS = $(CORE_TEST_CFLAGS)
 tests_unit_test_selection_LDADD = $(CORE_TEST_LDADD)
+tests_unit_test_log_CFLAGS = $(CORE_TEST_CFLAGS)
+tests_unit_test_log_LDADD = $(CORE_TEST_LDADD)
 tests_fuzz_fuzz_conf_CFLAGS = $(CORE_TEST_CFLAGS)
 tests_fuzz_fuzz_conf_LDADD = $(CORE_TEST_LDADD)
 tests_fuzz_fuzz_selection_CFLAGS = $(CORE_TEST_CFLAGS)
