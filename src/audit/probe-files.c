@@ -1,54 +1,72 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * files: a bounded walk of the examined file systems for world-writable
- * files (and world-writable directories without the sticky bit) and for
- * files whose owner or group has no name in the image's passwd/group
- * (CIS 7.1.11, 7.1.12).  One walk per set of roots serves every check of
- * the run; a walk that exceeds max_files is an error, not a silent pass.
+ * files: world-writable files (and world-writable directories without
+ * the sticky bit) and files whose owner or group has no name in the
+ * image's passwd/group (CIS 7.1.11, 7.1.12), found by one bounded walk
+ * (files-walk.c) that serves every check of the run with the same
+ * arguments; a walk that exceeds max_files is an error, not a silent pass.
+ *
+ * CIS audits every local file system (df --local), so live, with xdev,
+ * each local file system mounted below the walked directories is walked
+ * too (probe-mount.h: mount_is_local), while network, FUSE and kernel
+ * file systems are never entered.  An offline image has no mount table
+ * of its own: its tree is walked as it is, staying on the file system of
+ * each directory given.
  */
-#include <dirent.h>
-#include <fcntl.h>
 #include <sys/stat.h>
 
 #include "check.h"
+#include "files-walk.h"
 #include "idmap.h"
+#include "probe-mount.h"
 #include "probes.h"
 #include "strbuf.h"
 
 #define FILES_DEFAULT_MAX 5000000
-#define FILES_MAX_DEPTH 64
 #define FILES_MAX_SHOWN 5
 #define FILES_MAX_ROOTS 16
+#define FILES_MAX_MOUNTINFO (4 * 1024 * 1024)
+#define FILES_MAX_WALK_ROOTS 4096
 
-/* Kernel and runtime file systems, not part of the installed system. */
-static const char *const skipped[] = { "/proc", "/sys", "/dev", "/run", NULL };
-
-struct files_walk {
+struct files_walk_cached {
 	char *key;		/* "under|xdev|max" this walk answers */
-	unsigned long long n_seen;
-	unsigned long long n_unreadable;	/* directories that could not be opened */
-	bool overflow;
-	bool too_deep;
 	int error;
 	char *error_path;
-	/* the first PROBE_MAX_FINDINGS paths of each kind, in walk order */
-	char *world_writable[PROBE_MAX_FINDINGS], *unowned[PROBE_MAX_FINDINGS];
-	unsigned long long n_world_writable, n_unowned;
-	struct files_walk *next;
+	struct files_walk_result res;
+	struct files_walk_cached *next;
 };
 
 struct files_cache {
 	struct idmap *ids;
-	struct files_walk *walks;
+	struct files_walk_cached *walks;
 };
 
-struct walker {
-	struct files_walk *w;
-	const struct idmap *ids;
-	unsigned long long max;
-	bool xdev;
-	dev_t dev;
+struct strv {
+	char **v;
+	size_t n, allocated;
 };
+
+static void strv_done(struct strv *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+}
+
+static int strv_add(struct strv *l, const char *s, size_t len)
+{
+	char *c;
+
+	if (l->n >= FILES_MAX_WALK_ROOTS)
+		return 0;
+	c = strndup(s, len);
+	if (!c || grow_array((void **)&l->v, &l->allocated, l->n + 1, sizeof(char *)) < 0) {
+		free(c);
+		return -ENOMEM;
+	}
+	l->v[l->n++] = c;
+	return 0;
+}
 
 static void cache_free(void *p)
 {
@@ -58,15 +76,12 @@ static void cache_free(void *p)
 		return;
 	idmap_free(c->ids);
 	while (c->walks) {
-		struct files_walk *w = c->walks;
+		struct files_walk_cached *w = c->walks;
 
 		c->walks = w->next;
 		free(w->key);
 		free(w->error_path);
-		for (size_t i = 0; i < MIN(w->n_world_writable, (unsigned long long)PROBE_MAX_FINDINGS); i++)
-			free(w->world_writable[i]);
-		for (size_t i = 0; i < MIN(w->n_unowned, (unsigned long long)PROBE_MAX_FINDINGS); i++)
-			free(w->unowned[i]);
+		files_walk_result_done(&w->res);
 		free(w);
 	}
 	free(c);
@@ -109,121 +124,106 @@ static int files_validate(const struct check *c, struct diag *d)
 	return 0;
 }
 
-static int note(char **list, unsigned long long *count, const char *path)
+/* True if path is dir or below it (both without a trailing slash, "/"
+ * being the root). */
+static bool path_below(const char *path, const char *dir)
 {
-	if (*count < PROBE_MAX_FINDINGS) {
-		list[*count] = strdup(path);
-		if (!list[*count])
-			return -ENOMEM;
-	}
-	++*count;
-	return 0;
+	size_t n = strlen(dir);
+
+	if (streq(dir, "/"))
+		return true;
+	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
 
-static bool is_skipped(const char *path)
+/* A bind mount of a subtree of a file system that is also mounted whole:
+ * the whole one's walk covers it. */
+static bool covered_bind_mount(const struct mount_table *t, const struct mount_entry *e)
 {
-	for (size_t i = 0; skipped[i]; i++)
-		if (streq(path, skipped[i]))
+	if (streq(e->fsroot, "/"))
+		return false;
+	for (size_t i = 0; i < t->n; i++)
+		if (t->entries[i].dev_major == e->dev_major && t->entries[i].dev_minor == e->dev_minor &&
+		    streq(t->entries[i].fsroot, "/") && mount_is_local(&t->entries[i]))
 			return true;
 	return false;
 }
 
-/* Walk the directory open at dfd (image path `path`); takes dfd. */
-static int walk_dir(struct walker *wk, int dfd, const char *path, unsigned depth)
+/* The local file systems mounted below the directories in dirs (live):
+ * kernel views (/proc, /sys) and per-user runtime directories
+ * (/run/user/UID, which CIS leaves out) are not walked. */
+static int add_local_mounts(const struct rootfs *root, struct strv *dirs)
 {
-	DIR *dp;
-	struct dirent *de;
-	int r = 0;
-
-	dp = fdopendir(dfd);
-	if (!dp) {
-		r = negative_errno();
-		close(dfd);
-		return r;
-	}
-	while ((de = readdir(dp))) {
-		_cleanup_free_ char *child = NULL;
-		struct stat st;
-
-		if (streq(de->d_name, ".") || streq(de->d_name, ".."))
-			continue;
-		if (++wk->w->n_seen > wk->max) {
-			wk->w->overflow = true;
-			break;
-		}
-		if (fstatat(dirfd(dp), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-			continue;	/* vanished meanwhile */
-		child = path_join(path, de->d_name);
-		if (!child) {
-			r = -ENOMEM;
-			break;
-		}
-		if ((st.st_mode & S_IWOTH) &&
-		    (S_ISREG(st.st_mode) || (S_ISDIR(st.st_mode) && !(st.st_mode & S_ISVTX))) &&
-		    note(wk->w->world_writable, &wk->w->n_world_writable, child) < 0) {
-			r = -ENOMEM;
-			break;
-		}
-		if ((!idmap_user_name(wk->ids, st.st_uid) || !idmap_group_name(wk->ids, st.st_gid)) &&
-		    note(wk->w->unowned, &wk->w->n_unowned, child) < 0) {
-			r = -ENOMEM;
-			break;
-		}
-		if (!S_ISDIR(st.st_mode) || is_skipped(child) || (wk->xdev && st.st_dev != wk->dev))
-			continue;
-		if (depth + 1 >= FILES_MAX_DEPTH) {
-			wk->w->too_deep = true;
-			break;
-		}
-		int cfd = openat(dirfd(dp), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (cfd < 0) {
-			/* vanished or unreadable: said in the result, not hidden */
-			wk->w->n_unreadable++;
-			continue;
-		}
-		r = walk_dir(wk, cfd, child, depth + 1);
-		if (r < 0 || wk->w->overflow || wk->w->too_deep)
-			break;
-	}
-	closedir(dp);
-	return r;
-}
-
-static int run_walk(struct walker *wk, const struct rootfs *root, const char *under)
-{
-	_cleanup_free_ char *roots = strdup(under);
-	char *save = NULL;
+	_cleanup_(mount_table_done) struct mount_table t = MOUNT_TABLE_INIT;
+	_cleanup_free_ char *text = NULL;
+	size_t len, n_dirs = dirs->n;
 	int r;
 
-	if (!roots)
-		return -ENOMEM;
-	for (char *t = strtok_r(roots, " \t", &save); t && !wk->w->overflow && !wk->w->too_deep;
-	     t = strtok_r(NULL, " \t", &save)) {
-		struct stat st;
-		int fd;
+	r = rootfs_read_file(root, "/proc/self/mountinfo", FILES_MAX_MOUNTINFO, &text, &len);
+	if (r < 0)
+		return r;
+	r = mount_parse_mountinfo(&t, text, len);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < t.n; i++) {
+		const struct mount_entry *e = &t.entries[i];
+		bool wanted = false;
 
-		if (is_skipped(t))
+		if (!mount_is_local(e) || covered_bind_mount(&t, e) || path_below(e->target, "/proc") ||
+		    path_below(e->target, "/sys") || path_below(e->target, "/run/user"))
 			continue;
-		fd = rootfs_openat(root, t, O_RDONLY | O_DIRECTORY);
-		if (fd == -ENOENT)
-			continue;
-		if (fd < 0 || fstat(fd, &st) < 0) {
-			r = fd < 0 ? fd : negative_errno();
-			safe_close(fd);
-			wk->w->error = r;
-			wk->w->error_path = strdup(t);
-			return 0;
-		}
-		wk->dev = st.st_dev;
-		r = walk_dir(wk, fd, streq(t, "/") ? "" : t, 0);
+		for (size_t j = 0; j < n_dirs && !wanted; j++)
+			wanted = path_below(e->target, dirs->v[j]);
+		if (wanted && (r = strv_add(dirs, e->target, strlen(e->target))) < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int run_walk(struct audit_ctx *ctx, const struct idmap *ids, const char *under, bool xdev,
+		    unsigned long long max, struct files_walk_cached *w)
+{
+	_cleanup_(strv_done) struct strv dirs = {};
+	int r;
+
+	for (const char *p = under; *p;) {
+		size_t l;
+
+		p += strspn(p, " \t");
+		l = strcspn(p, " \t");
+		if (l == 0)
+			break;
+		/* "/srv/" and "/srv" are the same directory */
+		while (l > 1 && p[l - 1] == '/')
+			l--;
+		if (strv_add(&dirs, p, l) < 0)
+			return -ENOMEM;
+		if (files_walk_is_skipped(dirs.v[dirs.n - 1]))
+			free(dirs.v[--dirs.n]);
+		p += strcspn(p, " \t");
+	}
+	if (ctx->root->live && xdev) {
+		r = add_local_mounts(ctx->root, &dirs);
 		if (r == -ENOMEM)
 			return r;
 		if (r < 0) {
-			wk->w->error = r;
-			wk->w->error_path = strdup(t);
+			w->error = r;
+			w->error_path = strdup("/proc/self/mountinfo");
 			return 0;
 		}
 	}
+	struct files_walk_opts o = {
+		.root = ctx->root,
+		.roots = (const char *const *)dirs.v,
+		.n_roots = dirs.n,
+		.xdev = xdev,
+		.max = max,
+		.ids = ids,
+	};
+	r = files_walk(&o, &w->res, &w->error_path);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0)
+		w->error = r;
 	return 0;
 }
 
@@ -233,11 +233,12 @@ static int files_eval(const struct check *c, struct audit_ctx *ctx, struct probe
 	_cleanup_strbuf_ struct strbuf obs = STRBUF_INIT;
 	const char *under = check_arg(c, "under") ? check_arg(c, "under") : "/";
 	const char *find = check_arg(c, "find");
-	unsigned long long max = FILES_DEFAULT_MAX, count;
+	unsigned long long max = FILES_DEFAULT_MAX;
 	bool xdev = true;
 	void **slot = audit_ctx_cache(ctx, &probe_files);
 	struct files_cache *cache;
-	struct files_walk *w;
+	struct files_walk_cached *w;
+	const struct files_found *found;
 	int r;
 
 	if (!slot)
@@ -253,16 +254,15 @@ static int files_eval(const struct check *c, struct audit_ctx *ctx, struct probe
 		cache = calloc(1, sizeof(*cache));
 		if (!cache)
 			return -ENOMEM;
-		*slot = cache;
 		r = idmap_load(ctx->root, &cache->ids);
 		if (r < 0) {
-			*slot = NULL;
 			cache_free(cache);
 			if (r == -ENOMEM)
 				return r;
 			return probe_result_setf_reason(ret, VERDICT_ERROR, "cannot read passwd/group: %s",
 							strerror(-r));
 		}
+		*slot = cache;
 	}
 	cache = *slot;
 	for (w = cache->walks; w && !streq(w->key, key); w = w->next)
@@ -274,41 +274,38 @@ static int files_eval(const struct check *c, struct audit_ctx *ctx, struct probe
 		w->key = TAKE_PTR(key);
 		w->next = cache->walks;
 		cache->walks = w;
-		struct walker wk = { .w = w, .ids = cache->ids, .max = max, .xdev = xdev };
-		r = run_walk(&wk, ctx->root, under);
+		r = run_walk(ctx, cache->ids, under, xdev, max, w);
 		if (r < 0)
 			return r;
 	}
 	if (w->error < 0)
 		return probe_result_setf_reason(ret, VERDICT_ERROR, "cannot walk %s: %s",
 						w->error_path ? w->error_path : under, strerror(-w->error));
-	if (w->overflow)
+	if (w->res.overflow)
 		return probe_result_setf_reason(ret, VERDICT_ERROR,
 						"more than %llu files under %s; raise max_files or narrow 'under'",
 						max, under);
-	if (w->too_deep)
+	if (w->res.too_deep)
 		return probe_result_setf_reason(ret, VERDICT_ERROR, "directories nested deeper than %d levels under %s",
-						FILES_MAX_DEPTH, under);
-	bool ww = streq(find, "world_writable");
-	char **found = ww ? w->world_writable : w->unowned;
-	count = ww ? w->n_world_writable : w->n_unowned;
-	if (count == 0)
-		strbuf_printf(&obs, "none in %llu entries", w->n_seen);
+						FILES_WALK_MAX_DEPTH, under);
+	found = streq(find, "world_writable") ? &w->res.world_writable : &w->res.unowned;
+	if (found->count == 0)
+		strbuf_printf(&obs, "none in %llu entries", w->res.n_seen);
 	else {
-		strbuf_printf(&obs, "%llu: ", count);
-		for (size_t i = 0; i < MIN(count, (unsigned long long)FILES_MAX_SHOWN); i++)
-			strbuf_printf(&obs, "%s%s", i ? ", " : "", found[i]);
-		if (count > FILES_MAX_SHOWN)
+		strbuf_printf(&obs, "%llu: ", found->count);
+		for (size_t i = 0; i < MIN(found->n, (size_t)FILES_MAX_SHOWN); i++)
+			strbuf_printf(&obs, "%s%s", i ? ", " : "", found->paths[i]);
+		if (found->count > FILES_MAX_SHOWN)
 			strbuf_puts(&obs, ", ...");
 	}
-	if (w->n_unreadable)
-		strbuf_printf(&obs, " (%llu directories could not be read)", w->n_unreadable);
+	if (w->res.n_unreadable)
+		strbuf_printf(&obs, " (%llu directories could not be read)", w->res.n_unreadable);
 	if (strbuf_error(&obs) < 0)
 		return -ENOMEM;
-	for (size_t i = 0; i < MIN(count, (unsigned long long)PROBE_MAX_FINDINGS); i++)
-		if (probe_result_add_finding(ret, found[i]) < 0)
+	for (size_t i = 0; i < found->n; i++)
+		if (probe_result_add_finding(ret, found->paths[i]) < 0)
 			return -ENOMEM;
-	return probe_result_set(ret, count ? VERDICT_FAIL : VERDICT_PASS, strbuf_str(&obs), "none");
+	return probe_result_set(ret, found->count ? VERDICT_FAIL : VERDICT_PASS, strbuf_str(&obs), "none");
 }
 
 const struct probe probe_files = {

@@ -28,6 +28,8 @@ void mount_table_done(struct mount_table *t)
 		free(t->entries[i].target);
 		free(t->entries[i].fstype);
 		free(t->entries[i].options);
+		free(t->entries[i].source);
+		free(t->entries[i].fsroot);
 	}
 	free(t->entries);
 	*t = (struct mount_table)MOUNT_TABLE_INIT;
@@ -58,7 +60,12 @@ static void strip_slashes(char *s)
 		s[--n] = '\0';
 }
 
-static int add(struct mount_table *t, const char *target, const char *fstype, const char *opts1, const char *opts2)
+struct mount_fields {
+	const char *target, *fstype, *opts1, *opts2, *source, *fsroot;
+	unsigned major, minor;
+};
+
+static int add(struct mount_table *t, const struct mount_fields *f)
 {
 	struct mount_entry *e;
 
@@ -67,20 +74,31 @@ static int add(struct mount_table *t, const char *target, const char *fstype, co
 	if (grow_array((void **)&t->entries, &t->allocated, t->n + 1, sizeof(*t->entries)) < 0)
 		return -ENOMEM;
 	e = &t->entries[t->n];
-	*e = (struct mount_entry){ .target = strdup(target), .fstype = strdup(fstype) };
-	if (opts2 && *opts2) {
-		if (asprintf(&e->options, "%s,%s", opts1, opts2) < 0)
+	*e = (struct mount_entry){
+		.target = strdup(f->target),
+		.fstype = strdup(f->fstype),
+		.source = strdup(f->source),
+		.fsroot = strdup(f->fsroot),
+		.dev_major = f->major,
+		.dev_minor = f->minor,
+	};
+	if (f->opts2 && *f->opts2) {
+		if (asprintf(&e->options, "%s,%s", f->opts1, f->opts2) < 0)
 			e->options = NULL;
 	} else
-		e->options = strdup(opts1);
-	if (!e->target || !e->fstype || !e->options) {
+		e->options = strdup(f->opts1);
+	if (!e->target || !e->fstype || !e->options || !e->source || !e->fsroot) {
 		free(e->target);
 		free(e->fstype);
 		free(e->options);
+		free(e->source);
+		free(e->fsroot);
 		return -ENOMEM;
 	}
 	unescape(e->target);
 	strip_slashes(e->target);
+	unescape(e->source);
+	unescape(e->fsroot);
 	t->n++;
 	return 0;
 }
@@ -123,7 +141,12 @@ int mount_parse_mountinfo(struct mount_table *t, char *text, size_t len)
 		super = field(&s);
 		if (!fstype || !src)
 			continue;
-		r = add(t, f[4], fstype, f[5], super);
+		/* f[2] is MAJOR:MINOR of the file system */
+		unsigned major = 0, minor = 0;
+		if (sscanf(f[2], "%u:%u", &major, &minor) != 2)
+			continue;
+		r = add(t, &(struct mount_fields){ .target = f[4], .fstype = fstype, .opts1 = f[5], .opts2 = super,
+						   .source = src, .fsroot = f[3], .major = major, .minor = minor });
 		if (r < 0)
 			return r;
 	}
@@ -150,7 +173,8 @@ int mount_parse_fstab(struct mount_table *t, char *text, size_t len)
 			opts = "defaults";
 		if (streq(fstype, "swap") || *target != '/' || mount_has_option(opts, "noauto"))
 			continue;
-		r = add(t, target, fstype, opts, NULL);
+		r = add(t, &(struct mount_fields){ .target = target, .fstype = fstype, .opts1 = opts, .source = spec,
+						   .fsroot = "/" });
 		if (r < 0)
 			return r;
 	}
@@ -188,6 +212,35 @@ bool mount_has_option(const char *options, const char *opt)
 			p++;
 	}
 	return has;
+}
+
+bool mount_is_local(const struct mount_entry *e)
+{
+	/* Kernel interfaces, not files anyone stored. */
+	static const char *const pseudo[] = {
+		"autofs", "binfmt_misc", "bpf", "cgroup", "cgroup2", "configfs", "debugfs", "devpts", "devtmpfs",
+		"efivarfs", "fusectl", "hugetlbfs", "mqueue", "nsfs", "proc", "pstore", "rpc_pipefs", "securityfs",
+		"selinuxfs", "sysfs", "tracefs", "nfsd", NULL,
+	};
+	/* coreutils' ME_REMOTE list plus the common Linux network file systems. */
+	static const char *const network[] = {
+		"9p", "acfs", "afs", "auristorfs", "ceph", "cifs", "coda", "davfs", "fhgfs", "glusterfs", "gpfs",
+		"lustre", "ncpfs", "nfs", "nfs4", "ocfs2", "smb3", "smbfs", "sshfs", "vxfs", NULL,
+	};
+	const char *t = e->fstype;
+
+	for (size_t i = 0; pseudo[i]; i++)
+		if (streq(t, pseudo[i]))
+			return false;
+	for (size_t i = 0; network[i]; i++)
+		if (streq(t, network[i]))
+			return false;
+	if (strncmp(t, "fuse", 4) == 0 && !streq(t, "fuseblk"))
+		return false;
+	if (e->source && ((e->source[0] == '/' && e->source[1] == '/') ||
+			  (e->source[0] != '/' && strchr(e->source, ':'))))
+		return false;
+	return true;
 }
 
 static void cache_free(void *p)

@@ -9,6 +9,10 @@ struct mount_entry {
 	char *target;	/* unescaped mount point */
 	char *fstype;
 	char *options;	/* comma-separated: per-mount, then file system options */
+	char *source;	/* device or "host:/export" (fstab: the spec) */
+	char *fsroot;	/* mountinfo: the directory of the file system mounted here
+			 * ("/" unless a bind mount of a subtree); fstab: "/" */
+	unsigned dev_major, dev_minor;	/* mountinfo; 0 for fstab */
 };
 
 struct mount_table {
@@ -35,3 +39,11 @@ const struct mount_entry *mount_table_find(const struct mount_table *t, const ch
  * noexec, ...), following mount(8): the last of "opt" and its opposite
  * wins, "defaults" resets it, "user"/"users" imply noexec,nosuid,nodev. */
 bool mount_has_option(const char *options, const char *opt);
+
+/* Whether the mount holds local files, as df --local and the CIS audit of
+ * world-writable and unowned files see it: not a kernel pseudo file
+ * system (proc, sysfs, devtmpfs, cgroup, ...), not a network one (nfs,
+ * cifs, ...: by type, or a "host:path" or "//host/share" source), and not
+ * FUSE (served by a process, often remote, and unreadable to root without
+ * allow_other), except fuseblk (a local block device).  tmpfs counts. */
+bool mount_is_local(const struct mount_entry *e);

@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <sched.h>
+#include <sys/mount.h>
+
 #include "audit-tree.h"
 
 static void test_file(void)
@@ -67,7 +70,89 @@ static void test_files_findings(void)
 	for (size_t i = 0; i < at_res.n_findings; i++)
 		all = all && at_res.findings[i] && !strncmp(at_res.findings[i], "/many/f", 7);
 	ok(all, "each finding is an offending path");
+	ok(at_res.n_findings == PROBE_MAX_FINDINGS && streq(at_res.findings[0], "/many/f000") &&
+		   streq(at_res.findings[PROBE_MAX_FINDINGS - 1], "/many/f255"),
+	   "the first ones in path order, whatever the walk order");
 	at_remove("/many");
+}
+
+/* A tmpfs at path (image path) in a private mount namespace, or false. */
+static bool mount_tmpfs(const char *path)
+{
+	static bool unshared;
+	char p[4096];
+
+	if (!unshared) {
+		if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+			return false;
+		unshared = true;
+	}
+	at_mkdir(path, 0755);
+	at_path(p, sizeof(p), path);
+	return mount("tmpfs", p, "tmpfs", 0, "size=1m") == 0;
+}
+
+static void unmount(const char *path)
+{
+	char p[4096];
+
+	at_path(p, sizeof(p), path);
+	(void)umount2(p, MNT_DETACH);
+}
+
+/* Live, every local file system is walked (CIS 7.1.11 walks df --local),
+ * not only the one of '/': a tmpfs below the root is entered, network,
+ * kernel and per-user runtime mounts are not. */
+static void test_files_local_mounts(void)
+{
+	if (!mount_tmpfs("/mnt/local") || !mount_tmpfs("/mnt/remote") || !mount_tmpfs("/run/user/1000")) {
+		ok(1, "# SKIP cannot mount a tmpfs in a private mount namespace");
+		return;
+	}
+	at_write("/mnt/local/ww", "");
+	at_chmod("/mnt/local/ww", 0666);
+	at_write("/mnt/remote/ww", "");
+	at_chmod("/mnt/remote/ww", 0666);
+	at_write("/run/user/1000/ww", "");
+	at_chmod("/run/user/1000/ww", 0666);
+	at_write("/proc/self/mountinfo",
+		 "22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw\n"
+		 "30 22 0:40 / /mnt/local rw,nosuid - tmpfs tmpfs rw\n"
+		 "31 22 0:41 / /mnt/remote rw - nfs4 srv:/export rw\n"
+		 "32 22 0:42 / /proc rw - proc proc rw\n"
+		 "33 22 0:43 / /run/user/1000 rw - tmpfs tmpfs rw\n");
+	is_int(at_eval("probe = files\nfind = world_writable\nunder = /mnt"), VERDICT_PASS,
+	       "offline: no mount table, the image's tree stays on its file system");
+	is_int(at_eval_live("probe = files\nfind = world_writable\nunder = /\nxdev = yes"), VERDICT_FAIL,
+	       "live: a local tmpfs mounted below / is walked");
+	ok(at_res.n_findings == 1 && streq(at_res.findings[0], "/mnt/local/ww"),
+	   "only the local tmpfs: not the nfs4 mount, not /run/user (%s)", at_observed());
+	is_int(at_eval_live("probe = files\nfind = world_writable\nunder = /srv"), VERDICT_PASS,
+	       "mounts outside 'under' are not walked");
+	unmount("/mnt/local");
+	unmount("/mnt/remote");
+	unmount("/run/user/1000");
+	at_remove("/mnt");
+	at_remove("/run");
+	at_remove("/proc/self");
+}
+
+/* The world-writable and the unowned check share one walk per run: a
+ * file created between them is not seen by the second. */
+static void test_files_one_walk(void)
+{
+	struct audit_ctx ctx = {};
+
+	at_write("/shared/a", "");
+	is_int(at_eval_ctx("probe = files\nfind = world_writable\nunder = /shared", false, &ctx), VERDICT_PASS,
+	       "first check walks");
+	at_write("/shared/b", "");
+	at_chmod("/shared/b", 0666);
+	is_int(at_eval_ctx("probe = files\nfind = world_writable\nunder = /shared", false, &ctx), VERDICT_PASS,
+	       "second check of the run reuses the walk");
+	audit_ctx_done(&ctx);
+	is_int(at_eval("probe = files\nfind = world_writable\nunder = /shared"), VERDICT_FAIL, "a new run walks again");
+	at_remove("/shared");
 }
 
 static void test_files(void)
@@ -88,6 +173,8 @@ static void test_files(void)
 	is_int(at_eval("probe = files\nfind = world_writable\nunder = /srv /nonexistent"), VERDICT_PASS, "clean");
 	ok(!at_res.findings && at_res.n_findings == 0, "a pass has no findings");
 	test_files_findings();
+	test_files_one_walk();
+	test_files_local_mounts();
 	at_mkdir("/proc/x", 0777);
 	is_int(at_eval("probe = files\nfind = world_writable"), VERDICT_PASS, "/proc is skipped; /var/tmp sticky");
 	is_int(at_eval("probe = files\nfind = world_writable\nunder = /\nmax_files = 3"), VERDICT_ERROR,
