@@ -117,6 +117,15 @@ void daemon_report_overflow(struct daemon *dm, const char *why, bool kernel);
 void daemon_schedule_rescan(struct daemon *dm);
 /* Something the state file shows changed: write it within a second. */
 void daemon_state_dirty(struct daemon *dm);
+/* Run fn(arg) on a worker thread; done (userdata dm) runs in the loop
+ * when it has returned.  1: running, *ret_worker and *ret_src set.  0: it
+ * could not be started that way and fn already ran here (slower, not
+ * lost): the caller finishes the job at once. */
+int daemon_start_job(struct daemon *dm, worker_fn fn, void *arg, sd_event_io_handler_t done,
+		     struct worker **ret_worker, sd_event_source **ret_src);
+/* Join a job's worker (after asking it to stop, with cancel) and drop its
+ * event source; nothing if *worker is NULL. */
+void daemon_join_job(struct worker **worker, sd_event_source **src, bool cancel);
 /* Cancel and join every worker (verification, audit, rescan); at exit. */
 void daemon_stop_workers(struct daemon *dm);
 /* Cancel and join the verification worker, dropping its batch. */

@@ -363,8 +363,7 @@ static int on_audit_done(sd_event_source *s, int fd, uint32_t revents, void *use
 	(void)s;
 	(void)fd;
 	(void)revents;
-	dm->audit_src = sd_event_source_unref(dm->audit_src);
-	dm->audit_worker = worker_join(dm->audit_worker);
+	daemon_join_job(&dm->audit_worker, &dm->audit_src, false);
 	audit_finish(dm, TAKE_PTR(dm->audit_job));
 	return 0;
 }
@@ -373,7 +372,6 @@ int daemon_on_audit_timer(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct daemon *dm = userdata;
 	struct audit_job *j;
-	int r;
 
 	(void)s;
 	(void)usec;
@@ -390,32 +388,48 @@ int daemon_on_audit_timer(sd_event_source *s, uint64_t usec, void *userdata)
 	}
 	j->pa = dm->audit;
 	j->root = &dm->root;
-	r = worker_start(audit_job_main, j, &dm->audit_worker);
-	if (r >= 0) {
-		r = sd_event_add_io(dm->loop, &dm->audit_src, worker_fd(dm->audit_worker), EPOLLIN, on_audit_done,
-				    dm);
-		if (r >= 0) {
-			dm->audit_job = j;
-			return 0;
-		}
-		dm->audit_worker = worker_join(dm->audit_worker);	/* wait here: slower, not lost */
-	} else {
-		atomic_bool no = false;
-
-		log_warning_errno(r, "cannot start the audit thread, auditing in the loop: %m");
-		audit_job_main(j, &no);
-	}
-	audit_finish(dm, j);
+	if (daemon_start_job(dm, audit_job_main, j, on_audit_done, &dm->audit_worker, &dm->audit_src) > 0)
+		dm->audit_job = j;
+	else
+		audit_finish(dm, j);
 	return 0;
+}
+
+int daemon_start_job(struct daemon *dm, worker_fn fn, void *arg, sd_event_io_handler_t done,
+		     struct worker **ret_worker, sd_event_source **ret_src)
+{
+	atomic_bool no = false;
+	int r;
+
+	r = worker_start(fn, arg, ret_worker);
+	if (r >= 0) {
+		r = sd_event_add_io(dm->loop, ret_src, worker_fd(*ret_worker), EPOLLIN, done, dm);
+		if (r >= 0)
+			return 1;
+		log_warning_errno(r, "sd_event_add_io: %m; waiting for the worker");
+		*ret_worker = worker_join(*ret_worker);
+		return 0;
+	}
+	log_warning_errno(r, "cannot start a worker thread, working in the loop: %m");
+	fn(arg, &no);
+	return 0;
+}
+
+void daemon_join_job(struct worker **worker, sd_event_source **src, bool cancel)
+{
+	if (!*worker)
+		return;
+	if (cancel)
+		worker_cancel(*worker);
+	*src = sd_event_source_unref(*src);
+	*worker = worker_join(*worker);
 }
 
 void daemon_stop_workers(struct daemon *dm)
 {
 	daemon_stop_verify(dm);
 	if (dm->audit_worker) {
-		worker_cancel(dm->audit_worker);
-		dm->audit_src = sd_event_source_unref(dm->audit_src);
-		dm->audit_worker = worker_join(dm->audit_worker);
+		daemon_join_job(&dm->audit_worker, &dm->audit_src, true);
 		audit_report_free(dm->audit_job->rep);
 		free(TAKE_PTR(dm->audit_job));
 	}

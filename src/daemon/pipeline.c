@@ -252,8 +252,7 @@ static int on_verify_done(sd_event_source *s, int fd, uint32_t revents, void *us
 	(void)s;
 	(void)fd;
 	(void)revents;
-	dm->verify_src = sd_event_source_unref(dm->verify_src);
-	dm->verify_worker = worker_join(dm->verify_worker);
+	daemon_join_job(&dm->verify_worker, &dm->verify_src, false);
 	judge_batch(dm, TAKE_PTR(dm->verify_batch));
 	daemon_arm_verify(dm);
 	return 0;
@@ -270,7 +269,6 @@ int daemon_on_verify_timer(sd_event_source *s, uint64_t usec, void *userdata)
 	struct verify_batch *b;
 	char *path;
 	uint32_t pid;
-	int r;
 
 	(void)s;
 	(void)usec;
@@ -296,24 +294,10 @@ int daemon_on_verify_timer(sd_event_source *s, uint64_t usec, void *userdata)
 		daemon_arm_verify(dm);
 		return 0;
 	}
-	r = worker_start(verify_batch_main, b, &dm->verify_worker);
-	if (r >= 0) {
-		r = sd_event_add_io(dm->loop, &dm->verify_src, worker_fd(dm->verify_worker), EPOLLIN,
-				    on_verify_done, dm);
-		if (r >= 0) {
-			dm->verify_batch = b;
-			daemon_arm_verify(dm);
-			return 0;
-		}
-		/* No completion event: wait for it here, slower but not lost. */
-		dm->verify_worker = worker_join(dm->verify_worker);
-	} else {
-		atomic_bool no = false;
-
-		log_debug_errno(r, "cannot start a verification thread, verifying in the loop: %m");
-		verify_batch_main(b, &no);
-	}
-	judge_batch(dm, b);
+	if (daemon_start_job(dm, verify_batch_main, b, on_verify_done, &dm->verify_worker, &dm->verify_src) > 0)
+		dm->verify_batch = b;
+	else
+		judge_batch(dm, b);
 	daemon_arm_verify(dm);
 	return 0;
 }
@@ -322,8 +306,6 @@ void daemon_stop_verify(struct daemon *dm)
 {
 	if (!dm->verify_worker)
 		return;
-	worker_cancel(dm->verify_worker);
-	dm->verify_src = sd_event_source_unref(dm->verify_src);
-	dm->verify_worker = worker_join(dm->verify_worker);
+	daemon_join_job(&dm->verify_worker, &dm->verify_src, true);
 	verify_batch_free(TAKE_PTR(dm->verify_batch));
 }

@@ -49,6 +49,18 @@ wait_err() {		# wait_err SECONDS PATTERN [PATTERN2]: matching stderr lines
 	done
 }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
+stop_timed() {		# stop_timed WHEN: SIGTERM, then a clean, prompt, announced exit
+	_t0=$(now_ms)
+	kill -TERM "$(vigild_pid)"
+	wait "$VIGILD_PID"
+	_rc=$?
+	_t=$(($(now_ms) - _t0))
+	VIGILD_PID=
+	is "$_rc" 0 "stopped cleanly $1"
+	ok $([ "$_t" -lt 3000 ] && echo 0 || echo 1) "... within 3 s of SIGTERM (took $_t ms)"
+	grep -q '"VIGIL_ACTION":"stopped"' "$TMP/vigild.err"
+	ok $? "... and said so"
+}
 
 start_vigild --foreground --log-target=json --config "$TMP/vigil.conf" --db "$TMP/db" --watch "$W" \
 	--state-file "$W/run/state" --checks-dir "$TMP/checks.d"
@@ -81,16 +93,7 @@ ok $([ -n "$s1" ] && [ "$s1" = "$s2" ] && echo 0 || echo 1) "an idle vigild leav
 # hash of its 8 GiB of zeros takes seconds, the disk is not touched).
 truncate -s 8G "$W/huge"
 sleep 0.5
-t0=$(now_ms)
-kill -TERM "$(vigild_pid)"
-wait "$VIGILD_PID"
-rc=$?
-t=$(($(now_ms) - t0))
-VIGILD_PID=
-is "$rc" 0 "stopped cleanly while verifying a huge file"
-ok $([ "$t" -lt 3000 ] && echo 0 || echo 1) "... within 3 s of SIGTERM (took $t ms)"
-grep -q '"VIGIL_ACTION":"stopped"' "$TMP/vigild.err"
-ok $? "... and said so"
+stop_timed "while verifying a huge file"
 grep -q "\"VIGIL_PATH\":\"$W/huge\"" "$TMP/vigild.err"
 ok $([ $? -ne 0 ] && echo 0 || echo 1) "... without reporting the half-hashed file"
 
@@ -103,16 +106,7 @@ wait_err 10 '"VIGIL_ACTION":"started"' >/dev/null
 ok $? "vigild started again, full check every second"
 sleep 2.5	# the check starts after 1 s (plus up to 10% jitter)
 ok $(vigild_alive && echo 0 || echo 1) "vigild runs while the full check hashes"
-t0=$(now_ms)
-kill -TERM "$(vigild_pid)"
-wait "$VIGILD_PID"
-rc=$?
-t=$(($(now_ms) - t0))
-VIGILD_PID=
-is "$rc" 0 "stopped cleanly during the full check"
-ok $([ "$t" -lt 3000 ] && echo 0 || echo 1) "... within 3 s of SIGTERM (took $t ms)"
-grep -q '"VIGIL_ACTION":"stopped"' "$TMP/vigild.err"
-ok $? "... and said so"
+stop_timed "during the full check"
 grep -q '"VIGIL_EVENT":"check"' "$TMP/vigild.err"
 ok $([ $? -ne 0 ] && echo 0 || echo 1) "... without a summary of the unfinished check"
 rm -f "$W/huge"
