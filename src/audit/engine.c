@@ -15,6 +15,9 @@ const struct probe *const probe_table[] = {
 	&probe_logindefs,
 	&probe_sudoers,
 	&probe_pam,
+	&probe_systemd_conf,
+	&probe_shellvar,
+	&probe_rsyslog,
 	NULL,
 };
 

@@ -15,12 +15,16 @@ libvigil_a_SOURCES += \
 	src/audit/files-walk.c src/audit/files-walk.h \
 	src/audit/probe-files.c \
 	src/audit/probe-mount.c src/audit/probe-mount.h \
-	src/audit/probe-modprobe.c
+	src/audit/probe-modprobe.c \
+	src/audit/probe-systemd-conf.c \
+	src/audit/probe-shellvar.c \
+	src/audit/probe-rsyslog.c
 
 AUDIT_TEST_CFLAGS = $(AM_CFLAGS) $(VIGIL_CFLAGS) -I$(top_srcdir)/src/audit -I$(top_srcdir)/tests/unit
 AUDIT_TEST_LDADD = libvigil.a $(VIGIL_LIBS)
 AUDIT_TESTS = tests/unit/test-audit-rules tests/unit/test-audit-sysctl tests/unit/test-audit-sshd \
-	tests/unit/test-audit-file tests/unit/test-audit-mount tests/unit/test-audit-modprobe
+	tests/unit/test-audit-file tests/unit/test-audit-mount tests/unit/test-audit-modprobe \
+	tests/unit/test-audit-systemd-conf tests/unit/test-audit-shellvar tests/unit/test-audit-rsyslog
 check_PROGRAMS += $(AUDIT_TESTS)
 TESTS += $(AUDIT_TESTS)
 tests_unit_test_audit_rules_SOURCES = tests/unit/test-audit-rules.c tests/unit/audit-tree.h
@@ -41,6 +45,15 @@ tests_unit_test_audit_mount_LDADD = $(AUDIT_TEST_LDADD)
 tests_unit_test_audit_modprobe_SOURCES = tests/unit/test-audit-modprobe.c tests/unit/audit-tree.h
 tests_unit_test_audit_modprobe_CFLAGS = $(AUDIT_TEST_CFLAGS)
 tests_unit_test_audit_modprobe_LDADD = $(AUDIT_TEST_LDADD)
+tests_unit_test_audit_systemd_conf_SOURCES = tests/unit/test-audit-systemd-conf.c tests/unit/audit-tree.h
+tests_unit_test_audit_systemd_conf_CFLAGS = $(AUDIT_TEST_CFLAGS)
+tests_unit_test_audit_systemd_conf_LDADD = $(AUDIT_TEST_LDADD)
+tests_unit_test_audit_shellvar_SOURCES = tests/unit/test-audit-shellvar.c tests/unit/audit-tree.h
+tests_unit_test_audit_shellvar_CFLAGS = $(AUDIT_TEST_CFLAGS)
+tests_unit_test_audit_shellvar_LDADD = $(AUDIT_TEST_LDADD)
+tests_unit_test_audit_rsyslog_SOURCES = tests/unit/test-audit-rsyslog.c tests/unit/audit-tree.h
+tests_unit_test_audit_rsyslog_CFLAGS = $(AUDIT_TEST_CFLAGS)
+tests_unit_test_audit_rsyslog_LDADD = $(AUDIT_TEST_LDADD)
 
 check_PROGRAMS += tests/fuzz/fuzz-checks tests/fuzz/fuzz-sshd
 TESTS += tests/fuzz/fuzz-checks tests/fuzz/fuzz-sshd

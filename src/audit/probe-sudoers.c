@@ -28,10 +28,19 @@
  *				negated ("!authenticate"); for settings that
  *				are on by default.
  *
+ *	tag = NOPASSWD		instead: passes if no user specification
+ *				carries the tag (NOPASSWD, NOEXEC, SETENV,
+ *				...); "Tag:" before a command, where a later
+ *				opposite tag (PASSWD:) covers only the
+ *				commands after it, so one occurrence is
+ *				enough to fail.  Alias definitions and
+ *				Defaults lines carry no tags.
+ *
  * The value is what the files say; built-in defaults are not modelled
  * (sudo 1.9.13 in Debian 12 has use_pty off unless set).  Without
  * etc/sudoers (sudo not installed) the check is not_applicable.
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <fcntl.h>
 
@@ -52,6 +61,13 @@ struct sudo_default {
 	unsigned line;
 };
 
+struct sudo_tag {
+	char *tag;
+	char *file;		/* host path */
+	char *path;		/* image path */
+	unsigned line;
+};
+
 struct sudoers_cache {
 	bool loaded;
 	bool missing;		/* no etc/sudoers */
@@ -59,6 +75,8 @@ struct sudoers_cache {
 	struct diag diag;
 	struct sudo_default *defs;
 	size_t n_defs, alloc;
+	struct sudo_tag *tags;
+	size_t n_tags, alloc_tags;
 	unsigned n_files;
 };
 
@@ -74,7 +92,27 @@ static void sudoers_cache_free(void *p)
 		free(sc->defs[i].file);
 	}
 	free(sc->defs);
+	for (size_t i = 0; i < sc->n_tags; i++) {
+		free(sc->tags[i].tag);
+		free(sc->tags[i].file);
+		free(sc->tags[i].path);
+	}
+	free(sc->tags);
 	free(sc);
+}
+
+/* sudoers(5) Tag_Spec names. */
+static const char *const sudo_tags[] = {
+	"EXEC", "NOEXEC", "FOLLOW", "NOFOLLOW", "LOG_INPUT", "NOLOG_INPUT", "LOG_OUTPUT", "NOLOG_OUTPUT",
+	"MAIL", "NOMAIL", "INTERCEPT", "NOINTERCEPT", "PASSWD", "NOPASSWD", "SETENV", "NOSETENV", NULL,
+};
+
+static bool is_tag(const char *s, size_t n)
+{
+	for (size_t i = 0; sudo_tags[i]; i++)
+		if (strlen(sudo_tags[i]) == n && strncmp(sudo_tags[i], s, n) == 0)
+			return true;
+	return false;
 }
 
 static bool valid_name(const char *s)
@@ -89,12 +127,19 @@ static bool valid_name(const char *s)
 
 static int sudoers_validate(const struct check *c, struct diag *d)
 {
-	const char *name = check_arg(c, "defaults");
+	const char *name = check_arg(c, "defaults"), *tag = check_arg(c, "tag");
 
 	for (size_t i = 0; i < c->n_args; i++)
 		if (!streq(c->args[i].key, "defaults") && !streq(c->args[i].key, "negated") &&
-		    !expect_is_key(c->args[i].key))
+		    !streq(c->args[i].key, "tag") && !expect_is_key(c->args[i].key))
 			return diag_set(d, -EINVAL, "key '%s': unknown argument of probe sudoers", c->args[i].key);
+	if (tag) {
+		if (name || c->n_args != 1)
+			return diag_set(d, -EINVAL, "key 'tag': cannot be combined with other arguments");
+		if (!is_tag(tag, strlen(tag)))
+			return diag_set(d, -EINVAL, "key 'tag': '%s' is not a sudoers tag (NOPASSWD, NOEXEC, ...)", tag);
+		return 0;
+	}
 	if (!name)
 		return diag_set(d, -EINVAL, "key 'defaults': required");
 	if (!valid_name(name))
@@ -322,6 +367,40 @@ static char *include_arg(const char *s, const char *cur_path)
 	return p;
 }
 
+/* A user specification: record each "TAG:" after the first '=' (tags
+ * come before a command: "user host = (runas) NOPASSWD:NOEXEC: cmd"). */
+static int parse_user_spec(struct sudoers_cache *sc, const char *s, const char *path, const char *where,
+			   unsigned line)
+{
+	const char *p = strchr(s, '=');
+
+	if (!p)
+		return 0;
+	for (p++; *p;) {
+		const char *w = p;
+		size_t n;
+
+		while ((*p >= 'A' && *p <= 'Z') || *p == '_')
+			p++;
+		n = (size_t)(p - w);
+		if (n > 0 && *p == ':' && (w == s || !isalnum((unsigned char)w[-1])) && is_tag(w, n)) {
+			struct sudo_tag t = { .tag = strndup(w, n), .file = strdup(where), .path = strdup(path), .line = line };
+
+			if (!t.tag || !t.file || !t.path ||
+			    grow_array((void **)&sc->tags, &sc->alloc_tags, sc->n_tags + 1, sizeof(*sc->tags)) < 0) {
+				free(t.tag);
+				free(t.file);
+				free(t.path);
+				return -ENOMEM;
+			}
+			sc->tags[sc->n_tags++] = t;
+		}
+		if (n == 0)
+			p++;
+	}
+	return 0;
+}
+
 static int parse_line(struct sudoers_cache *sc, const struct rootfs *root, const char *path, const char *where,
 		      char *s, unsigned line, unsigned depth)
 {
@@ -346,7 +425,10 @@ static int parse_line(struct sudoers_cache *sc, const struct rootfs *root, const
 	strip_comment(s);
 	if (strncmp(s, "Defaults", 8) == 0 && is_blank(s[8]))
 		return parse_defaults(sc, s + 9, where, line);
-	return 0;	/* bound Defaults, aliases, user specifications */
+	if (strncmp(s, "Defaults", 8) == 0 || strncmp(s, "User_Alias", 10) == 0 || strncmp(s, "Runas_Alias", 11) == 0 ||
+	    strncmp(s, "Host_Alias", 10) == 0 || strncmp(s, "Cmnd_Alias", 10) == 0 || strncmp(s, "Cmd_Alias", 9) == 0)
+		return 0;	/* bound Defaults and aliases carry no tags */
+	return parse_user_spec(sc, s, path, where, line);
 }
 
 static int parse_file(struct sudoers_cache *sc, const struct rootfs *root, const char *path, unsigned depth)
@@ -414,15 +496,48 @@ static int load(struct sudoers_cache *sc, const struct rootfs *root)
 	return 0;
 }
 
+static int eval_tag(const struct sudoers_cache *sc, const char *tag, struct probe_result *ret)
+{
+	_cleanup_strbuf_ struct strbuf obs = STRBUF_INIT;
+	_cleanup_free_ char *exp = NULL;
+	unsigned count = 0;
+
+	for (size_t i = 0; i < sc->n_tags; i++) {
+		if (!streq(sc->tags[i].tag, tag))
+			continue;
+		if (++count <= 3)
+			strbuf_printf(&obs, "%s%s:%u", count > 1 ? ", " : "", sc->tags[i].file, sc->tags[i].line);
+		if ((ret->n_findings == 0 || !streq(ret->findings[ret->n_findings - 1], sc->tags[i].path)) &&
+		    probe_result_add_finding(ret, sc->tags[i].path) < 0)
+			return -ENOMEM;
+	}
+	if (count == 0)
+		strbuf_printf(&obs, "no rule with %s", tag);
+	else if (count > 3)
+		strbuf_puts(&obs, ", ...");
+	if (strbuf_error(&obs) < 0 || asprintf(&exp, "no rule with %s", tag) < 0) {
+		exp = NULL;
+		return -ENOMEM;
+	}
+	if (count) {
+		_cleanup_free_ char *o = NULL;
+
+		if (asprintf(&o, "%u rule%s with %s: %s", count, count > 1 ? "s" : "", tag, strbuf_str(&obs)) < 0)
+			return -ENOMEM;
+		return probe_result_set(ret, VERDICT_FAIL, o, exp);
+	}
+	return probe_result_set(ret, VERDICT_PASS, strbuf_str(&obs), exp);
+}
+
 static int eval_cached(const struct check *c, struct audit_ctx *ctx, void **slot, struct probe_result *ret)
 {
-	const char *name = check_arg(c, "defaults");
+	const char *name = check_arg(c, "defaults"), *tag = check_arg(c, "tag");
 	struct sudoers_cache *sc = *slot;
 	const struct sudo_default *last = NULL;
 	_cleanup_free_ char *shown = NULL;
 	int r;
 
-	if (!name)
+	if (!name && !tag)
 		return probe_result_setf_reason(ret, VERDICT_ERROR, "invalid arguments");
 	if (!sc) {
 		sc = calloc(1, sizeof(*sc));
@@ -440,6 +555,8 @@ static int eval_cached(const struct check *c, struct audit_ctx *ctx, void **slot
 						SUDOERS_PATH);
 	if (sc->error < 0)
 		return probe_result_setf_reason(ret, VERDICT_ERROR, "%s", sc->diag.msg);
+	if (tag)
+		return eval_tag(sc, tag, ret);
 
 	for (size_t i = 0; i < sc->n_defs; i++)
 		if (streq(sc->defs[i].name, name))

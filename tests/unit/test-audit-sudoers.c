@@ -93,6 +93,29 @@ int main(void)
 	is_int(res.verdict, VERDICT_ERROR, "include loop: error");
 	ok(strstr(res.reason, "nested more than 8") != NULL, "reason: %s", res.reason);
 
+	/* tag = NOPASSWD: user specifications in sudoers and every included
+	 * file (CIS 5.2.4 greps /etc/sudoers*; a one-file check missed
+	 * sudoers.d) */
+	pt_write("/etc/sudoers.local", "Cmnd_Alias NOPASSWD_CMDS = /bin/true\n"
+				       "Defaults:bob !lecture\n"
+				       "# bob ALL = NOPASSWD: ALL\n"
+				       "alice ALL = (root) /usr/bin/apt, PASSWD: /bin/ls\n");
+	res = pt_run(&probe_sudoers, pt_check("sudoers", "tag", "NOPASSWD", NULL));
+	is_int(res.verdict, VERDICT_PASS, "no NOPASSWD: comments, aliases and names containing it do not count");
+	pt_write("/etc/sudoers.d/60-deploy", "deploy ALL = (ALL) NOEXEC:NOPASSWD: /usr/bin/systemctl restart app\n");
+	res = pt_run(&probe_sudoers, pt_check("sudoers", "tag", "NOPASSWD", NULL));
+	is_int(res.verdict, VERDICT_FAIL, "NOPASSWD after another tag, in sudoers.d");
+	ok(strstr(res.observed, "1 rule with NOPASSWD: ") && strstr(res.observed, "/etc/sudoers.d/60-deploy:1"),
+	   "observed names the file and line: %s", res.observed);
+	pt_write("/etc/sudoers.d/60-deploy", "deploy ALL = NOPASSWD: /bin/a, PASSWD: /bin/b\n");
+	res = pt_run(&probe_sudoers, pt_check("sudoers", "tag", "NOPASSWD", NULL));
+	is_int(res.verdict, VERDICT_FAIL, "a later PASSWD: does not cover the earlier command");
+	pt_unlink("/etc/sudoers.d/60-deploy");
+	res = pt_run(&probe_sudoers, pt_check("sudoers", "tag", "NOPASS", NULL));
+	is_int(res.validate, -EINVAL, "unknown tag");
+	res = pt_run(&probe_sudoers, pt_check("sudoers", "tag", "NOPASSWD", "defaults", "use_pty", NULL));
+	is_int(res.validate, -EINVAL, "tag alone");
+
 	res = pt_run(&probe_sudoers, pt_check("sudoers", "defaults", "Use Pty", NULL));
 	is_int(res.validate, -EINVAL, "bad name");
 	res = pt_run(&probe_sudoers, pt_check("sudoers", "defaults", "use_pty", "foo", "1", NULL));

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The "shellvar" probe: /etc/default/grub as grub-mkconfig sources it. */
+#include "audit-tree.h"
+
+#define GRUB "probe = shellvar\nfile = /etc/default/grub\ndropins = /etc/default/grub.d/*.cfg\n"
+#define CMDLINE GRUB "var = GRUB_CMDLINE_LINUX GRUB_CMDLINE_LINUX_DEFAULT\n"
+
+static void test_assignments(void)
+{
+	is_int(at_eval(CMDLINE "param = audit=1"), VERDICT_NOT_APPLICABLE, "no /etc/default/grub");
+	at_write("/etc/default/grub",
+		 "# Debian's default\n"
+		 "GRUB_DEFAULT=0\n"
+		 "GRUB_DISTRIBUTOR=`lsb_release -i -s 2> /dev/null || echo Debian`\n"
+		 "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\n"
+		 "GRUB_CMDLINE_LINUX=\"audit=1\"\n"
+		 "GRUB_CMDLINE_LINUX=\"\"\n");
+	is_int(at_eval(CMDLINE "param = audit=1"), VERDICT_FAIL, "the last assignment wins");
+	ok(at_observed_has("missing audit=1"), "observed names what is missing: %s", at_observed());
+	at_write("/etc/default/grub.d/50-cis.cfg",
+		 "GRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX audit=1 audit_backlog_limit=8192\"\n");
+	is_int(at_eval(CMDLINE "param = audit=1"), VERDICT_PASS, "grub.d appends with $VAR expansion");
+	is_int(at_eval(CMDLINE "param = audit_backlog_limit\nmin = 8192"), VERDICT_PASS, "parameter value");
+	at_write("/etc/default/grub.d/60-debug.cfg", "export GRUB_CMDLINE_LINUX_DEFAULT='quiet audit=0'\n");
+	is_int(at_eval(CMDLINE "param = audit=1"), VERDICT_FAIL,
+	       "GRUB_CMDLINE_LINUX_DEFAULT comes later on the command line: audit=0 wins");
+	at_write("/etc/default/grub.d/60-debug.cfg", "GRUB_CMDLINE_LINUX_DEFAULT=\"${GRUB_CMDLINE_LINUX_DEFAULT} \\\n"
+						     "  apparmor=1 security=apparmor\"\n");
+	is_int(at_eval(CMDLINE "param = apparmor=1 security=apparmor"), VERDICT_PASS,
+	       "${VAR}, a quoted value over two lines, several parameters");
+	at_write("/etc/default/grub.d/70-x.cfg.disabled", "GRUB_CMDLINE_LINUX=\"audit=0\"\n");
+	is_int(at_eval(CMDLINE "param = audit=1"), VERDICT_PASS, "only *.cfg are sourced");
+	is_int(at_eval(GRUB "var = GRUB_DISTRIBUTOR\nequals = Debian"), VERDICT_ERROR,
+	       "command substitution cannot be evaluated without running it");
+	is_int(at_eval(GRUB "var = GRUB_DEFAULT\nequals = 0"), VERDICT_PASS, "... other variables still can");
+	at_write("/etc/default/grub.d/80-cmd.cfg", "GRUB_TIMEOUT=5 update-grub\nGRUB_DEFAULT=1; GRUB_X=1\n");
+	is_int(at_eval(GRUB "var = GRUB_TIMEOUT\nabsent_ok = yes\nequals = 9"), VERDICT_PASS,
+	       "an assignment before a command is not kept");
+	is_int(at_eval(GRUB "var = GRUB_DEFAULT\nequals = 1"), VERDICT_PASS, "';' separates commands");
+	at_remove("/etc/default");
+}
+
+static void test_validate(void)
+{
+	struct check_set set = CHECK_SET_INIT;
+
+	ok(at_load(&set, CMDLINE "param = audit=1\nequals = 1") == -EINVAL, "NAME=VALUE with an expectation");
+	check_set_done(&set);
+	ok(at_load(&set, GRUB "var = 1X\nequals = 1") == -EINVAL, "bad variable name");
+	check_set_done(&set);
+	ok(at_load(&set, "probe = shellvar\nfile = /x\ndropins = /a/*/b.cfg\nvar = A\nequals = 1") == -EINVAL,
+	   "wildcards only in the last component");
+	check_set_done(&set);
+}
+
+int main(void)
+{
+	at_init();
+	test_assignments();
+	test_validate();
+	return tap_done();
+}
