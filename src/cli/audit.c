@@ -146,15 +146,18 @@ static void print_json(struct strbuf *sb, const struct outcome *out, size_t n, c
 		strbuf_reset(sb);
 		json_begin(&j, sb);
 		json_str(&j, "type", "check");
-		json_str(&j, "id", c->id);
-		json_str(&j, "cis", c->cis);
-		json_str(&j, "category", c->category);
-		json_str(&j, "title", c->title);
+		/* Rule-file text is written as written (a remediation is a
+		 * command to paste); what the probe read from the examined
+		 * system is escaped as every untrusted string is. */
+		json_str_text(&j, "id", c->id);
+		json_str_text(&j, "cis", c->cis);
+		json_str_text(&j, "category", c->category);
+		json_str_text(&j, "title", c->title);
 		json_str(&j, "severity", severity_name(c->severity));
 		json_str(&j, "result", verdict_name(out[i].res.verdict));
 		json_str(&j, "observed", shown_observed(&out[i].res));
-		json_str(&j, "expected", out[i].res.expected);
-		json_str(&j, "remediation", c->remediation);
+		json_str_text(&j, "expected", out[i].res.expected);
+		json_str_text(&j, "remediation", c->remediation);
 		json_end(&j);
 		strbuf_putc(sb, '\n');
 		fputs(strbuf_str(sb), stdout);
@@ -177,6 +180,16 @@ static void put_escaped(struct strbuf *sb, const char *s)
 {
 	if (s)
 		escape_untrusted(sb, s, strlen(s));
+}
+
+/* Rule-file text: as written unless it holds bytes that need escaping
+ * (escape.h), so that backslashes in a remediation command survive. */
+static void put_text(struct strbuf *sb, const char *s)
+{
+	if (s && escape_is_clean_text(s, strlen(s)))
+		strbuf_puts(sb, s);
+	else
+		put_escaped(sb, s);
 }
 
 static int cmp_category(const void *a, const void *b)
@@ -207,18 +220,18 @@ static void print_text(struct strbuf *sb, struct outcome *out, size_t n, const u
 			strbuf_puts(sb, i ? "\n" : "");
 			if (color)
 				strbuf_puts(sb, "\033[1m");
-			put_escaped(sb, category);
+			put_text(sb, category);
 			if (color)
 				strbuf_puts(sb, "\033[0m");
 			strbuf_putc(sb, '\n');
 		}
 		strbuf_printf(sb, "  %s%s%s  ", color ? col[r->verdict] : "", label[r->verdict], color ? "\033[0m" : "");
-		put_escaped(sb, c->id);
+		put_text(sb, c->id);
 		strbuf_puts(sb, "  ");
-		put_escaped(sb, c->title);
+		put_text(sb, c->title);
 		if (c->cis) {
 			strbuf_puts(sb, " [CIS ");
-			put_escaped(sb, c->cis);
+			put_text(sb, c->cis);
 			strbuf_putc(sb, ']');
 		}
 		strbuf_putc(sb, '\n');
@@ -226,9 +239,9 @@ static void print_text(struct strbuf *sb, struct outcome *out, size_t n, const u
 			strbuf_puts(sb, "        observed:    ");
 			put_escaped(sb, r->observed ? r->observed : "-");
 			strbuf_puts(sb, "\n        expected:    ");
-			put_escaped(sb, r->expected ? r->expected : "-");
+			put_text(sb, r->expected ? r->expected : "-");
 			strbuf_puts(sb, "\n        remediation: ");
-			put_escaped(sb, c->remediation);
+			put_text(sb, c->remediation);
 			strbuf_putc(sb, '\n');
 		} else if (r->verdict != VERDICT_PASS && shown_observed(r)) {
 			strbuf_puts(sb, "        ");

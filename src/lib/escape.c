@@ -99,3 +99,18 @@ bool escape_is_clean(const char *s, size_t len)
 	}
 	return true;
 }
+
+bool escape_is_clean_text(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < len) {
+		size_t bad, n = next_run(p + i, len - i, &bad);
+
+		if (n == 0 && bad > 0)
+			return false;
+		i += n ? n : 1;	/* a backslash */
+	}
+	return true;
+}

@@ -23,3 +23,10 @@ void escape_untrusted(struct strbuf *sb, const char *s, size_t len);
 
 /* True if s needs no escaping at all. */
 bool escape_is_clean(const char *s, size_t len);
+
+/* True if s needs no escaping except for its backslashes.  Text vigil
+ * holds itself (the rule files' titles and remediation commands, where
+ * "printf 'a\n'" must stay a command one can paste) is written as is
+ * when this holds: its backslashes are meant literally, and only the
+ * reversibility of attacker-controlled names needs them doubled. */
+bool escape_is_clean_text(const char *s, size_t len);

@@ -81,6 +81,18 @@ void json_strn(struct json *j, const char *key, const char *value, size_t len)
 	json_encode(j->sb, strbuf_str(&esc), esc.len);
 }
 
+void json_str_text(struct json *j, const char *key, const char *value)
+{
+	size_t len = value ? strlen(value) : 0;
+
+	if (value && escape_is_clean_text(value, len)) {
+		json_sep(j, key);
+		json_encode(j->sb, value, len);
+		return;
+	}
+	json_strn(j, key, value, len);
+}
+
 void json_str(struct json *j, const char *key, const char *value)
 {
 	json_strn(j, key, value, value ? strlen(value) : 0);

@@ -33,6 +33,10 @@ void json_end(struct json *j);
  * (key must be NULL). */
 void json_str(struct json *j, const char *key, const char *value);	/* NULL -> null */
 void json_strn(struct json *j, const char *key, const char *value, size_t len);
+/* Text vigil holds itself (rule files): when escape_is_clean_text(), only
+ * JSON-encoded, so a consumer decodes exactly the text (backslashes
+ * included); otherwise escaped as json_str() does. */
+void json_str_text(struct json *j, const char *key, const char *value);
 void json_int(struct json *j, const char *key, int64_t value);
 void json_uint(struct json *j, const char *key, uint64_t value);
 void json_bool(struct json *j, const char *key, bool value);

@@ -112,6 +112,15 @@ out=$("$VIGIL" audit --root "$IMG" --checks-dir "$RULES" --check files.world-wri
 contains "$out" 'a\x0ab\x1b[31mc' "text: control characters escaped"
 rm -rf "$IMG/srv/evil"
 
+# Rule-file text is shown as written: a remediation command keeps its
+# backslashes in text and decodes from JSON to exactly the rule's text.
+out=$("$VIGIL" audit --root "$IMG" --checks-dir "$RULES" --check kmod.udf)
+contains "$out" "remediation: printf 'install udf /bin/false\\nblacklist udf\\n' >" "text: remediation as written"
+rem=$("$VIGIL" audit --root "$IMG" --json --checks-dir "$RULES" --check kmod.udf |
+	python3 -c 'import json, sys; print(json.loads(sys.stdin.readline())["remediation"])')
+want=$(sed -n '/^\[kmod.udf\]/,/^$/s/^remediation = //p' "$RULES/20-kernel.conf")
+is "$rem" "$want" "JSON: remediation decodes to the rule file's text"
+
 # A rule directory of passing checks only: exit 0.
 mkdir -p "$TMP/pass.d"
 cat > "$TMP/pass.d/10-pass.conf" <<'CONF'

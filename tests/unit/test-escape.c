@@ -31,6 +31,10 @@ int main(void)
 	is_str(esc("a\0b", 3), "a\\x00b", "NUL escaped");
 	ok(escape_is_clean("/usr/bin/ls", 11), "clean path is clean");
 	ok(!escape_is_clean("a\\b", 3), "backslash is not clean");
+	ok(escape_is_clean_text("printf 'a\\n' \\m", 14), "text with backslashes only is clean text");
+	ok(!escape_is_clean_text("a\\\x1b[2J", 7), "an ESC is not clean text");
+	ok(!escape_is_clean_text("\xff", 1), "invalid UTF-8 is not clean text");
+	ok(escape_is_clean_text("", 0), "empty");
 
 	json_begin(&j, &sb);
 	json_str(&j, "s", "q\"uote");
@@ -51,6 +55,18 @@ int main(void)
 	       "\"a\":[\"x\",\"back\\\\\\\\slash\"],\"o\":{\"k\":\"\\\\x0a\"}}",
 	       "JSON writer output");
 	ok(strbuf_error(&sb) == 0, "no allocation failure");
+
+	/* Rule-file text: a remediation "\m" decodes as "\m" (JSON "\\m"),
+	 * while a file name keeps vigil's escaping on top. */
+	strbuf_reset(&sb);
+	json_begin(&j, &sb);
+	json_str_text(&j, "r", "remove \\m");
+	json_str_text(&j, "e", "a\x1b\\");
+	json_str(&j, "p", "a\\b");
+	json_str_text(&j, "n", NULL);
+	json_end(&j);
+	is_str(strbuf_str(&sb), "{\"r\":\"remove \\\\m\",\"e\":\"a\\\\x1b\\\\\\\\\",\"p\":\"a\\\\\\\\b\",\"n\":null}",
+	       "json_str_text: only JSON encoding for clean text, escaping otherwise");
 	strbuf_free(&sb);
 	esc("", 0);
 	return tap_done();
