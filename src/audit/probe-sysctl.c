@@ -2,9 +2,18 @@
 /*
  * sysctl: a kernel parameter.  Live, the value in /proc/sys; offline, the
  * value systemd-sysctl would apply at boot, merged from the sysctl.d
- * fragments with the precedence of sysctl.d(5) and /etc/sysctl.conf last.
+ * fragments with the precedence of sysctl.d(5).
+ *
+ * systemd-sysctl never reads /etc/sysctl.conf by that name (procps'
+ * "sysctl --system" does, last, but Debian 12 runs only systemd-sysctl
+ * at boot); Debian's systemd package ships the link
+ * /etc/sysctl.d/99-sysctl.conf -> ../sysctl.conf, so the file counts
+ * where that name sorts among the fragments.  An /etc/sysctl.conf that
+ * no fragment links to is not applied: its value is not used, and the
+ * observed text says what it would have set.
  */
 #include <fnmatch.h>
+#include <sys/stat.h>
 
 #include "check.h"
 #include "confdirs.h"
@@ -14,6 +23,7 @@
 #define SYSCTL_MAX_FILE (1024 * 1024)
 #define SYSCTL_MAX_ENTRIES 65536
 #define SYSCTL_MAX_KEY 256
+#define SYSCTL_CONF "/etc/sysctl.conf"
 
 struct sysctl_entry {
 	char *key;	/* slash form: "net/ipv4/ip_forward" */
@@ -27,6 +37,7 @@ struct sysctl_cache {
 	size_t n, allocated;
 	int error;			/* reading the files failed */
 	char *error_path;
+	struct sysctl_cache *unlinked;	/* /etc/sysctl.conf when no fragment links to it */
 };
 
 static const char *const sysctl_dirs[] = {
@@ -61,6 +72,7 @@ static void sysctl_cache_free(void *p)
 	}
 	free(c->entries);
 	free(c->error_path);
+	sysctl_cache_free(c->unlinked);
 	free(c);
 }
 
@@ -178,6 +190,22 @@ static int sysctl_load_file(struct sysctl_cache *c, const struct rootfs *root, c
 	return sysctl_parse_text(c, text, len);
 }
 
+/* Whether one of the fragments read is /etc/sysctl.conf (Debian's
+ * 99-sysctl.conf link, or any other name for it); true if there is no
+ * /etc/sysctl.conf at all. */
+static bool sysctl_conf_linked(const struct rootfs *root, const struct confdirs_file *files, size_t n)
+{
+	struct stat conf, st;
+
+	if (rootfs_stat(root, SYSCTL_CONF, true, &conf) < 0)
+		return true;
+	for (size_t i = 0; i < n; i++)
+		if (files[i].path && rootfs_stat(root, files[i].path, true, &st) >= 0 && st.st_dev == conf.st_dev &&
+		    st.st_ino == conf.st_ino)
+			return true;
+	return false;
+}
+
 static int sysctl_load(const struct rootfs *root, struct sysctl_cache **ret)
 {
 	struct confdirs_file *files = NULL;
@@ -198,8 +226,10 @@ static int sysctl_load(const struct rootfs *root, struct sysctl_cache **ret)
 	for (size_t i = 0; i < n && r >= 0; i++)
 		if (files[i].path)
 			r = sysctl_load_file(c, root, files[i].path, false);
-	if (r >= 0)
-		r = sysctl_load_file(c, root, "/etc/sysctl.conf", true);
+	if (r >= 0 && !sysctl_conf_linked(root, files, n)) {
+		c->unlinked = calloc(1, sizeof(*c->unlinked));
+		r = c->unlinked ? sysctl_load_file(c->unlinked, root, SYSCTL_CONF, true) : -ENOMEM;
+	}
 	confdirs_free(files, n);
 	if (r < 0) {
 		sysctl_cache_free(c);
@@ -297,7 +327,18 @@ static int sysctl_eval(const struct check *c, struct audit_ctx *ctx, struct prob
 		return probe_result_setf_reason(ret, VERDICT_ERROR, "cannot read %s: %s",
 						cache->error_path ? cache->error_path : "sysctl.d",
 						strerror(-cache->error));
-	return expect_eval(c, sysctl_lookup(cache, key), false, ret);
+	r = expect_eval(c, sysctl_lookup(cache, key), false, ret);
+	if (r >= 0 && cache->unlinked && sysctl_lookup(cache->unlinked, key)) {
+		char *obs;
+
+		if (asprintf(&obs, "%s (" SYSCTL_CONF " sets %s, but no sysctl.d file links to it, so "
+			     "systemd-sysctl does not apply it)", ret->observed ? ret->observed : "(unset)",
+			     sysctl_lookup(cache->unlinked, key)) < 0)
+			return -ENOMEM;
+		free(ret->observed);
+		ret->observed = obs;
+	}
+	return r;
 }
 
 const struct probe probe_sysctl = {

@@ -23,9 +23,18 @@ static void test_precedence(void)
 	at_write("/run/sysctl.d/99-late.conf", "-net/ipv4/ip_forward = 0\n");
 	is_int(at_eval(FWD), VERDICT_PASS, "/run shadows /usr/lib; '-' prefix and slash form accepted");
 
-	/* /etc/sysctl.conf is read last */
+	/* systemd-sysctl reads /etc/sysctl.conf only through Debian's
+	 * 99-sysctl.conf link, at that name's place in the order */
 	at_write("/etc/sysctl.conf", "net.ipv4.ip_forward = 1\n");
-	is_int(at_eval(FWD), VERDICT_FAIL, "/etc/sysctl.conf last");
+	is_int(at_eval(FWD), VERDICT_PASS, "an /etc/sysctl.conf no fragment links to is not applied");
+	ok(at_observed_has("/etc/sysctl.conf sets 1, but no sysctl.d file links to it"), "... and the observed says so");
+	at_symlink("/etc/sysctl.d/99-sysctl.conf", "../sysctl.conf");
+	at_write("/usr/lib/sysctl.d/99-zz.conf", "net.ipv4.ip_forward = 0\n");
+	is_int(at_eval(FWD), VERDICT_PASS, "linked: read as 99-sysctl.conf, before 99-zz.conf (not last)");
+	at_remove("/usr/lib/sysctl.d/99-zz.conf");
+	is_int(at_eval(FWD), VERDICT_FAIL, "linked: 99-sysctl.conf after 99-late.conf sets 1");
+	ok(!strstr(at_observed(), "links to it"), "no note when linked");
+	at_remove("/etc/sysctl.d/99-sysctl.conf");
 	at_remove("/etc/sysctl.conf");
 
 	/* later assignment in the same file wins */
