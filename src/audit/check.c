@@ -126,6 +126,7 @@ void check_free(struct check *c)
 	}
 	free(c->args);
 	free(c->file);
+	free(c->if_installed);
 	free(c);
 }
 

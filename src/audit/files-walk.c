@@ -30,9 +30,9 @@
 /* FILES_WALK_MAX_DEPTH names of at most 255 bytes below a root path */
 #define PATH_SIZE (FILES_WALK_MAX_DEPTH * 256 + 4096 + 2)
 #define SEEN_BATCH 1024
-/* Trim a list of found paths to the PROBE_MAX_FINDINGS smallest when it
- * reaches this many, so memory stays bounded however many there are. */
-#define FOUND_TRIM (4 * PROBE_MAX_FINDINGS)
+/* A list of found paths keeps its `cap` smallest: it is trimmed to them
+ * when it reaches twice as many, so memory stays bounded however many
+ * there are. */
 
 /* Kernel and runtime trees, not part of the installed system. */
 static const char *const skipped[] = { "/proc", "/sys", "/dev", "/run", NULL };
@@ -47,7 +47,7 @@ struct dirent64 {
 
 struct found_list {
 	char **v;
-	size_t n, allocated;
+	size_t n, allocated, cap;
 	unsigned long long count;
 	bool trimmed;		/* v holds the smallest; a path above v[n - 1] is not kept */
 };
@@ -88,7 +88,7 @@ struct worker {
 	unsigned long long n_seen, unflushed, n_unreadable;
 	bool too_deep;
 	int error;
-	struct found_list world_writable, unowned;
+	struct found_list world_writable, unowned, setid;
 	char *dents[FILES_WALK_MAX_DEPTH];
 	char path[PATH_SIZE];
 };
@@ -109,10 +109,10 @@ static int cmp_path(const void *a, const void *b)
 static void found_trim(struct found_list *l)
 {
 	qsort(l->v, l->n, sizeof(char *), cmp_path);
-	for (size_t i = PROBE_MAX_FINDINGS; i < l->n; i++)
+	for (size_t i = l->cap; i < l->n; i++)
 		free(l->v[i]);
-	l->n = MIN(l->n, (size_t)PROBE_MAX_FINDINGS);
-	l->trimmed = l->n == PROBE_MAX_FINDINGS;
+	l->n = MIN(l->n, l->cap);
+	l->trimmed = l->n == l->cap;
 }
 
 static int found_add(struct found_list *l, const char *path)
@@ -125,7 +125,7 @@ static int found_add(struct found_list *l, const char *path)
 	l->v[l->n] = strdup(path);
 	if (!l->v[l->n])
 		return -ENOMEM;
-	if (++l->n >= FOUND_TRIM)
+	if (++l->n >= 2 * l->cap)
 		found_trim(l);
 	return 0;
 }
@@ -139,7 +139,7 @@ static void found_free(struct found_list *l)
 }
 
 /* Move src's paths into dst (the result), keeping the smallest. */
-static int found_merge(struct files_found *dst, struct found_list *src)
+static int found_merge(struct files_found *dst, struct found_list *src, size_t cap)
 {
 	char **v;
 
@@ -154,9 +154,9 @@ static int found_merge(struct files_found *dst, struct found_list *src)
 	dst->n += src->n;
 	src->n = 0;
 	qsort(dst->paths, dst->n, sizeof(char *), cmp_path);
-	for (size_t i = PROBE_MAX_FINDINGS; i < dst->n; i++)
+	for (size_t i = cap; i < dst->n; i++)
 		free(dst->paths[i]);
-	dst->n = MIN(dst->n, (size_t)PROBE_MAX_FINDINGS);
+	dst->n = MIN(dst->n, cap);
 	return 0;
 }
 
@@ -210,6 +210,8 @@ static int note_entry(struct worker *k, const struct stat *st)
 		return -ENOMEM;
 	if ((!idmap_user_name(ids, st->st_uid) || !idmap_group_name(ids, st->st_gid)) &&
 	    found_add(&k->unowned, k->path) < 0)
+		return -ENOMEM;
+	if (S_ISREG(st->st_mode) && (st->st_mode & (S_ISUID | S_ISGID)) && found_add(&k->setid, k->path) < 0)
 		return -ENOMEM;
 	return 0;
 }
@@ -410,8 +412,9 @@ static int collect(struct worker *k, struct files_walk_result *res)
 	res->n_seen += k->n_seen;
 	res->n_unreadable += k->n_unreadable;
 	res->too_deep = res->too_deep || k->too_deep;
-	if (found_merge(&res->world_writable, &k->world_writable) < 0 ||
-	    found_merge(&res->unowned, &k->unowned) < 0)
+	if (found_merge(&res->world_writable, &k->world_writable, PROBE_MAX_FINDINGS) < 0 ||
+	    found_merge(&res->unowned, &k->unowned, PROBE_MAX_FINDINGS) < 0 ||
+	    found_merge(&res->setid, &k->setid, FILES_WALK_MAX_SETID) < 0)
 		return -ENOMEM;
 	return 0;
 }
@@ -446,8 +449,11 @@ int files_walk(const struct files_walk_opts *o, struct files_walk_result *ret, c
 		r = -ENOMEM;
 		goto out;
 	}
-	for (unsigned i = 0; i < n_threads; i++)
+	for (unsigned i = 0; i < n_threads; i++) {
 		workers[i].w = &w;
+		workers[i].world_writable.cap = workers[i].unowned.cap = PROBE_MAX_FINDINGS;
+		workers[i].setid.cap = FILES_WALK_MAX_SETID;
+	}
 	/* The calling thread is worker 0; a thread that cannot be created
 	 * only makes the walk slower. */
 	for (unsigned i = 1; i < n_threads; i++)
@@ -464,6 +470,7 @@ out:
 	for (unsigned i = 0; workers && i < n_threads; i++) {
 		found_free(&workers[i].world_writable);
 		found_free(&workers[i].unowned);
+		found_free(&workers[i].setid);
 		for (size_t d = 0; d < FILES_WALK_MAX_DEPTH; d++)
 			free(workers[i].dents[d]);
 	}
@@ -492,5 +499,8 @@ void files_walk_result_done(struct files_walk_result *r)
 	for (size_t i = 0; i < r->unowned.n; i++)
 		free(r->unowned.paths[i]);
 	free(r->unowned.paths);
+	for (size_t i = 0; i < r->setid.n; i++)
+		free(r->setid.paths[i]);
+	free(r->setid.paths);
 	*r = (struct files_walk_result){};
 }

@@ -4,8 +4,9 @@
 /*
  * The walk behind the files probe: one pass over a set of directory trees
  * that finds, at the same time, world-writable files (and world-writable
- * directories without the sticky bit) and files whose owner or group has
- * no name in the image (CIS 7.1.11, 7.1.12).  Symlinks are never
+ * directories without the sticky bit), files whose owner or group has
+ * no name in the image (CIS 7.1.11, 7.1.12) and setuid or setgid regular
+ * files (the privileged commands of CIS 6.3.3.6).  Symlinks are never
  * followed; /proc, /sys, /dev and /run are never entered from a parent
  * (the caller may give a file system mounted there as a root); with xdev
  * a walk stays on the file system of its root.
@@ -13,7 +14,8 @@
  * The trees are walked by a few threads: a thread that finds a
  * subdirectory while another is idle hands it over instead of descending
  * itself.  Results do not depend on the schedule: counts are exact and
- * the paths kept are the first PROBE_MAX_FINDINGS in strcmp order.
+ * the paths kept are the first PROBE_MAX_FINDINGS (FILES_WALK_MAX_SETID
+ * for setid files, all of them on any sane system) in strcmp order.
  */
 
 #include "idmap.h"
@@ -31,7 +33,7 @@ struct files_walk_result {
 	unsigned long long n_unreadable;	/* directories that could not be opened */
 	bool overflow;			/* more than max entries */
 	bool too_deep;			/* nesting beyond the depth limit */
-	struct files_found world_writable, unowned;
+	struct files_found world_writable, unowned, setid;
 };
 
 struct files_walk_opts {
@@ -46,6 +48,7 @@ struct files_walk_opts {
 
 #define FILES_WALK_MAX_DEPTH 64
 #define FILES_WALK_MAX_THREADS 4
+#define FILES_WALK_MAX_SETID 65536
 
 /* Walk every root.  Returns 0 with *ret filled (overflow and too_deep are
  * results, not errors), -ENOMEM, or -errno when a root exists but cannot

@@ -18,13 +18,20 @@ libvigil_a_SOURCES += \
 	src/audit/probe-modprobe.c \
 	src/audit/probe-systemd-conf.c \
 	src/audit/probe-shellvar.c \
-	src/audit/probe-rsyslog.c
+	src/audit/probe-rsyslog.c \
+	src/audit/probe-homes.c \
+	src/audit/probe-apparmor.c \
+	src/audit/probe-auditrules.c \
+	src/audit/probe-logfiles.c \
+	src/audit/probe-chrony.c
 
 AUDIT_TEST_CFLAGS = $(AM_CFLAGS) $(VIGIL_CFLAGS) -I$(top_srcdir)/src/audit -I$(top_srcdir)/tests/unit
 AUDIT_TEST_LDADD = libvigil.a $(VIGIL_LIBS)
 AUDIT_TESTS = tests/unit/test-audit-rules tests/unit/test-audit-sysctl tests/unit/test-audit-sshd \
 	tests/unit/test-audit-file tests/unit/test-audit-mount tests/unit/test-audit-modprobe \
-	tests/unit/test-audit-systemd-conf tests/unit/test-audit-shellvar tests/unit/test-audit-rsyslog
+	tests/unit/test-audit-systemd-conf tests/unit/test-audit-shellvar tests/unit/test-audit-rsyslog \
+	tests/unit/test-audit-homes tests/unit/test-audit-apparmor tests/unit/test-audit-auditrules \
+	tests/unit/test-audit-logfiles tests/unit/test-audit-chrony
 check_PROGRAMS += $(AUDIT_TESTS)
 TESTS += $(AUDIT_TESTS)
 tests_unit_test_audit_rules_SOURCES = tests/unit/test-audit-rules.c tests/unit/audit-tree.h
@@ -54,6 +61,21 @@ tests_unit_test_audit_shellvar_LDADD = $(AUDIT_TEST_LDADD)
 tests_unit_test_audit_rsyslog_SOURCES = tests/unit/test-audit-rsyslog.c tests/unit/audit-tree.h
 tests_unit_test_audit_rsyslog_CFLAGS = $(AUDIT_TEST_CFLAGS)
 tests_unit_test_audit_rsyslog_LDADD = $(AUDIT_TEST_LDADD)
+tests_unit_test_audit_homes_SOURCES = tests/unit/test-audit-homes.c tests/unit/audit-tree.h
+tests_unit_test_audit_homes_CFLAGS = $(AUDIT_TEST_CFLAGS)
+tests_unit_test_audit_homes_LDADD = $(AUDIT_TEST_LDADD)
+tests_unit_test_audit_apparmor_SOURCES = tests/unit/test-audit-apparmor.c tests/unit/audit-tree.h
+tests_unit_test_audit_apparmor_CFLAGS = $(AUDIT_TEST_CFLAGS)
+tests_unit_test_audit_apparmor_LDADD = $(AUDIT_TEST_LDADD)
+tests_unit_test_audit_auditrules_SOURCES = tests/unit/test-audit-auditrules.c tests/unit/audit-tree.h
+tests_unit_test_audit_auditrules_CFLAGS = $(AUDIT_TEST_CFLAGS)
+tests_unit_test_audit_auditrules_LDADD = $(AUDIT_TEST_LDADD)
+tests_unit_test_audit_logfiles_SOURCES = tests/unit/test-audit-logfiles.c tests/unit/audit-tree.h
+tests_unit_test_audit_logfiles_CFLAGS = $(AUDIT_TEST_CFLAGS)
+tests_unit_test_audit_logfiles_LDADD = $(AUDIT_TEST_LDADD)
+tests_unit_test_audit_chrony_SOURCES = tests/unit/test-audit-chrony.c tests/unit/audit-tree.h
+tests_unit_test_audit_chrony_CFLAGS = $(AUDIT_TEST_CFLAGS)
+tests_unit_test_audit_chrony_LDADD = $(AUDIT_TEST_LDADD)
 
 check_PROGRAMS += tests/fuzz/fuzz-checks tests/fuzz/fuzz-sshd
 TESTS += tests/fuzz/fuzz-checks tests/fuzz/fuzz-sshd

@@ -10,7 +10,8 @@
  *	       no_duplicate_users | no_duplicate_groups | groups_exist |
  *	       root_gid0 | gid0_only_root | gid0_only_root_group |
  *	       pass_max_days | pass_min_days | pass_warn_age | inactive |
- *	       lastchg_in_past | nologin_locked | shadow_group_empty | root_path
+ *	       lastchg_in_past | nologin_locked | shadow_group_empty | root_path |
+ *	       root_access
  *
  * The aging rules take a bound: pass_max_days and inactive "max" (CIS
  * default 365 and 45), pass_min_days and pass_warn_age "min" (1 and 7).
@@ -499,6 +500,19 @@ static int rule_root_path(struct rule_ctx *rc)
 	return 0;
 }
 
+/* CIS 5.4.2.4: root has a password or is locked ("passwd -S root" shows
+ * P or L), never an empty password field (NP) nor no shadow entry. */
+static int rule_root_access(struct rule_ctx *rc)
+{
+	const struct sp_entry *sp = accounts_db_shadow(&rc->ac->db, "root");
+
+	if (!sp)
+		offender(rc, "root has no shadow entry");
+	else if (isempty(sp->hash))
+		offender(rc, "root has an empty password field");
+	return 0;
+}
+
 static const struct rule rules[] = {
 	{ "uid0_only_root", NEED_PASSWD, NULL, 0, "only root has UID 0", rule_uid0_only_root },
 	{ "no_empty_passwords", NEED_SHADOW, NULL, 0, "no empty password field", rule_no_empty_passwords },
@@ -525,6 +539,7 @@ static const struct rule rules[] = {
 	  rule_shadow_group_empty },
 	{ "root_path", NEED_DEFS, NULL, 0, "root's PATH has only root-owned, non-writable directories",
 	  rule_root_path },
+	{ "root_access", NEED_SHADOW, NULL, 0, "root has a password or is locked", rule_root_access },
 };
 
 static void rule_ctx_done(struct rule_ctx *rc)

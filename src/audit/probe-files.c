@@ -12,10 +12,16 @@
  * file systems are never entered.  An offline image has no mount table
  * of its own: its tree is walked as it is, staying on the file system of
  * each directory given.
+ *
+ * find = setid_unaudited (CIS 6.3.3.6) reports the setuid and setgid
+ * files of the same walk that no "-a ... -F path=FILE -F perm=x" line of
+ * the audit rules (default /etc/audit/audit.rules, the file augenrules
+ * writes and auditd loads) watches.
  */
 #include <sys/stat.h>
 
 #include "check.h"
+#include "confdirs.h"
 #include "files-walk.h"
 #include "idmap.h"
 #include "probe-mount.h"
@@ -89,7 +95,7 @@ static void cache_free(void *p)
 
 static int files_validate(const struct check *c, struct diag *d)
 {
-	static const char *const allowed[] = { "find", "under", "max_files", "xdev", NULL };
+	static const char *const allowed[] = { "find", "under", "max_files", "xdev", "rules", NULL };
 	const char *find, *v;
 	unsigned long long n;
 	size_t roots = 0;
@@ -102,8 +108,10 @@ static int files_validate(const struct check *c, struct diag *d)
 	find = check_arg_required(c, "find", d);
 	if (!find)
 		return -EINVAL;
-	if (!streq(find, "world_writable") && !streq(find, "unowned"))
-		return diag_set(d, -EINVAL, "key 'find': '%s' is not world_writable or unowned", find);
+	if (!streq(find, "world_writable") && !streq(find, "unowned") && !streq(find, "setid_unaudited"))
+		return diag_set(d, -EINVAL, "key 'find': '%s' is not world_writable, unowned or setid_unaudited", find);
+	if ((v = check_arg(c, "rules")) && (!streq(find, "setid_unaudited") || *v != '/'))
+		return diag_set(d, -EINVAL, "key 'rules': an absolute path, with find = setid_unaudited only");
 	if ((v = check_arg(c, "under")))
 		for (const char *p = v; *p;) {
 			size_t l;
@@ -227,6 +235,84 @@ static int run_walk(struct audit_ctx *ctx, const struct idmap *ids, const char *
 	return 0;
 }
 
+/* The paths "-a" rules of an audit.rules file watch for execution
+ * (auditctl(8): -F path=FILE with -F perm= including x). */
+static int audited_paths(const struct rootfs *root, const char *rules, struct strv *ret)
+{
+	_cleanup_free_ char *text = NULL;
+	char *p, *line;
+	size_t len;
+	int r;
+
+	r = rootfs_read_file(root, rules, 16 * 1024 * 1024, &text, &len);
+	if (r < 0)
+		return r;
+	p = text;
+	while ((line = confdirs_next_line(&p, text + len))) {
+		char *save = NULL, *path = NULL, *prev = NULL;
+		bool exec = false, rule;
+
+		line = confdirs_skip_ws(line);
+		rule = strncmp(line, "-a", 2) == 0 || strncmp(line, "-A", 2) == 0;
+		for (char *t = strtok_r(line, " \t", &save); rule && t; prev = t, t = strtok_r(NULL, " \t", &save)) {
+			if (!prev || !streq(prev, "-F"))
+				continue;
+			if (strncmp(t, "path=", 5) == 0)
+				path = t + 5;
+			else if (strncmp(t, "perm=", 5) == 0)
+				exec = strchr(t + 5, 'x') != NULL;
+		}
+		if (path && exec && (r = strv_add(ret, path, strlen(path))) < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int eval_setid(const struct check *c, struct audit_ctx *ctx, const struct files_walk_cached *w,
+		      struct probe_result *ret)
+{
+	const char *rules = check_arg(c, "rules") ? check_arg(c, "rules") : "/etc/audit/audit.rules";
+	_cleanup_(strv_done) struct strv audited = {};
+	_cleanup_strbuf_ struct strbuf obs = STRBUF_INIT;
+	unsigned missing = 0;
+	int r;
+
+	r = audited_paths(ctx->root, rules, &audited);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0 && r != -ENOENT)
+		return probe_result_setf_reason(ret, VERDICT_ERROR, "cannot read %s: %s", rules, strerror(-r));
+	for (size_t i = 0; i < w->res.setid.n; i++) {
+		const char *f = w->res.setid.paths[i];
+		bool ok = false;
+
+		for (size_t j = 0; j < audited.n && !ok; j++)
+			ok = streq(audited.v[j], f);
+		if (ok)
+			continue;
+		if (++missing <= FILES_MAX_SHOWN)
+			strbuf_printf(&obs, "%s%s", missing > 1 ? ", " : "", f);
+		if (probe_result_add_finding(ret, f) < 0)
+			return -ENOMEM;
+	}
+	if (missing == 0)
+		strbuf_printf(&obs, "all %zu setuid/setgid files have an audit rule", w->res.setid.n);
+	else {
+		_cleanup_free_ char *head = strdup(strbuf_str(&obs));
+
+		if (!head)
+			return -ENOMEM;
+		strbuf_reset(&obs);
+		strbuf_printf(&obs, "%u of %zu setuid/setgid files without an execution rule in %s%s: %s%s", missing,
+			      w->res.setid.n, rules, r == -ENOENT ? " (missing)" : "", head,
+			      missing > FILES_MAX_SHOWN ? ", ..." : "");
+	}
+	if (strbuf_error(&obs) < 0)
+		return -ENOMEM;
+	return probe_result_set(ret, missing ? VERDICT_FAIL : VERDICT_PASS, strbuf_str(&obs),
+				"an '-a always,exit -F path=FILE -F perm=x' rule for each");
+}
+
 static int files_eval(const struct check *c, struct audit_ctx *ctx, struct probe_result *ret)
 {
 	_cleanup_free_ char *key = NULL;
@@ -288,6 +374,8 @@ static int files_eval(const struct check *c, struct audit_ctx *ctx, struct probe
 	if (w->res.too_deep)
 		return probe_result_setf_reason(ret, VERDICT_ERROR, "directories nested deeper than %d levels under %s",
 						FILES_WALK_MAX_DEPTH, under);
+	if (streq(find, "setid_unaudited"))
+		return eval_setid(c, ctx, w, ret);
 	found = streq(find, "world_writable") ? &w->res.world_writable : &w->res.unowned;
 	if (found->count == 0)
 		strbuf_printf(&obs, "none in %llu entries", w->res.n_seen);

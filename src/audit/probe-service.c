@@ -4,6 +4,9 @@
  *
  *	unit = NAME [NAME...]	a name without a type suffix is NAME.service;
  *				every unit must satisfy the expectation
+ *	match = all | one	every unit must satisfy the expectation
+ *				(default), or exactly one of them (one time
+ *				daemon among several, CIS 2.3.1.1)
  *	expect = STATE [STATE...]	passes if any of the states holds:
  *		enabled		installed and enabled (see below), not masked
  *		disabled	not enabled: disabled, masked or not installed
@@ -201,7 +204,7 @@ static int service_validate(const struct check *c, struct diag *d)
 	unsigned bits, count = 0;
 
 	for (size_t i = 0; i < c->n_args; i++)
-		if (!streq(c->args[i].key, "unit") && !streq(c->args[i].key, "expect"))
+		if (!streq(c->args[i].key, "unit") && !streq(c->args[i].key, "expect") && !streq(c->args[i].key, "match"))
 			return diag_set(d, -EINVAL, "key '%s': unknown argument of probe service", c->args[i].key);
 	if (!units)
 		return diag_set(d, -EINVAL, "key 'unit': required");
@@ -225,6 +228,8 @@ static int service_validate(const struct check *c, struct diag *d)
 		return diag_set(d, -EINVAL,
 				"key 'expect': '%s' is not a list of enabled, disabled, masked, not_installed, active, inactive",
 				expect);
+	if (check_arg(c, "match") && !streq(check_arg(c, "match"), "all") && !streq(check_arg(c, "match"), "one"))
+		return diag_set(d, -EINVAL, "key 'match': '%s' is not all or one", check_arg(c, "match"));
 	return 0;
 }
 
@@ -474,8 +479,8 @@ static int eval_cached(const struct check *c, struct audit_ctx *ctx, void **slot
 	_cleanup_strbuf_ struct strbuf obs = STRBUF_INIT, exp = STRBUF_INIT;
 	const char *units = check_arg(c, "unit"), *expect = check_arg(c, "expect");
 	struct service_cache *sc = *slot;
-	unsigned want = 0;
-	bool pass = true;
+	unsigned want = 0, n_ok = 0;
+	bool pass = true, one = streq_ptr(check_arg(c, "match"), "one");
 	int r;
 
 	if (!units || !expect || parse_expect(expect, &want) < 0)
@@ -537,6 +542,7 @@ static int eval_cached(const struct check *c, struct audit_ctx *ctx, void **slot
 		     ((want & WANT_ACTIVE) && active && (streq(active, "active") || streq(active, "reloading"))) ||
 		     ((want & WANT_INACTIVE) && active && (streq(active, "inactive") || streq(active, "failed")));
 		pass = pass && ok;
+		n_ok += ok;
 		if (obs.len > 0)
 			strbuf_puts(&obs, ", ");
 		strbuf_printf(&obs, "%s: %s", u, unit_state_names[st]);
@@ -545,9 +551,11 @@ static int eval_cached(const struct check *c, struct audit_ctx *ctx, void **slot
 	}
 	for (size_t i = 0; i < ELEMENTSOF(want_names); i++)
 		if (want & want_names[i].bit) {
-			strbuf_puts(&exp, exp.len ? " or " : "");
+			strbuf_puts(&exp, exp.len ? " or " : one ? "exactly one " : "");
 			strbuf_puts(&exp, want_names[i].name);
 		}
+	if (one)
+		pass = n_ok == 1;
 	if (strbuf_error(&obs) < 0 || strbuf_error(&exp) < 0)
 		return -ENOMEM;
 	return probe_result_set(ret, pass ? VERDICT_PASS : VERDICT_FAIL, strbuf_str(&obs), strbuf_str(&exp));

@@ -6,7 +6,7 @@
  * run, with the shell's meaning of simple assignments:
  *
  *  - a command made only of NAME=WORD assignments (optionally after
- *    "export") sets them; the last assignment wins;
+ *    "export" or "readonly") sets them; the last assignment wins;
  *  - WORD is unquoted text, '...' (literal), "..." (with \$ \" \\ \`
  *    and \<newline> escapes), spanning lines if quoted; \<newline>
  *    outside quotes joins lines; '#' at the start of a word is a comment;
@@ -19,7 +19,9 @@
  * inside if or case counts as if it were unconditional.
  *
  * Arguments:
- *	file = /etc/default/grub	the fragment
+ *	file = PATH ...		the fragments, in this order (a missing one
+ *				is skipped): /etc/default/grub, or
+ *				/etc/profile /etc/bash.bashrc for login shells
  *	dropins = GLOB		sourced after it, sorted (for grub: the
  *				directory /etc/default/grub.d, names "*.cfg")
  *	var = NAME [NAME ...]	the values joined by a space, in this order
@@ -30,7 +32,7 @@
  *				kernel lets a later parameter override)
  *	param = NAME + equals/one_of/min/max	the last NAME='s value
  *	equals/one_of/min/max	without param: the whole value
- * No file: not_applicable.
+ * None of the files: not_applicable.
  */
 #include <ctype.h>
 
@@ -119,8 +121,17 @@ static int shellvar_validate(const struct check *c, struct diag *d)
 	file = check_arg_required(c, "file", d);
 	if (!file)
 		return -EINVAL;
-	if (*file != '/' || strpbrk(file, " \t*?["))
-		return diag_set(d, -EINVAL, "key 'file': '%s' is not an absolute path", file);
+	for (const char *p = file; *p;) {
+		size_t l;
+
+		p += strspn(p, " \t");
+		l = strcspn(p, " \t");
+		if (l == 0)
+			break;
+		if (*p != '/' || memchr(p, '*', l) || memchr(p, '?', l) || memchr(p, '[', l))
+			return diag_set(d, -EINVAL, "key 'file': '%.*s' is not an absolute path", (int)l, p);
+		p += l;
+	}
 	if ((v = check_arg(c, "dropins"))) {
 		const char *slash = strrchr(v, '/'), *wild = strpbrk(v, "*?[");
 
@@ -331,7 +342,7 @@ static int parse_command(struct lexer *l, struct shvars *vars, const char *path)
 			}
 		} else {
 			read_word(l, &w, &known);
-			if (!(first && known && streq(strbuf_str(&w), "export")))
+			if (!(first && known && (streq(strbuf_str(&w), "export") || streq(strbuf_str(&w), "readonly"))))
 				only_assignments = false;
 		}
 		first = false;
@@ -418,24 +429,30 @@ static int eval_params(const char *value, const char *params, struct strbuf *mis
 
 static int shellvar_eval(const struct check *c, struct audit_ctx *ctx, struct probe_result *ret)
 {
-	const char *file = check_arg(c, "file"), *dropins = check_arg(c, "dropins"), *param = check_arg(c, "param");
+	const char *dropins = check_arg(c, "dropins"), *param = check_arg(c, "param");
 	_cleanup_(shvars_done) struct shvars vars = {};
 	_cleanup_strbuf_ struct strbuf value = STRBUF_INIT, shown = STRBUF_INIT, missing = STRBUF_INIT;
-	_cleanup_free_ char *names = strdup(check_arg(c, "var")), *pv = NULL;
+	_cleanup_free_ char *names = strdup(check_arg(c, "var")), *mains = strdup(check_arg(c, "file")), *pv = NULL;
 	char **files = NULL, *save = NULL;
 	size_t n_files = 0;
-	bool any = false;
+	bool any = false, found = false;
 	int r;
 
-	if (!names)
+	if (!names || !mains)
 		return -ENOMEM;
-	r = parse_file(ctx->root, file, &vars);
-	if (r == -ENOENT)
-		return probe_result_setf_reason(ret, VERDICT_NOT_APPLICABLE, "no %s", file);
-	if (r == -ENOMEM)
-		return r;
-	if (r < 0)
-		return probe_result_setf_reason(ret, VERDICT_ERROR, "cannot read %s: %s", file, strerror(-r));
+	for (char *f = strtok_r(mains, " \t", &save); f; f = strtok_r(NULL, " \t", &save)) {
+		r = parse_file(ctx->root, f, &vars);
+		if (r == -ENOENT)
+			continue;
+		if (r == -ENOMEM)
+			return r;
+		if (r < 0)
+			return probe_result_setf_reason(ret, VERDICT_ERROR, "cannot read %s: %s", f, strerror(-r));
+		found = true;
+	}
+	if (!found)
+		return probe_result_setf_reason(ret, VERDICT_NOT_APPLICABLE, "no %s", check_arg(c, "file"));
+	save = NULL;
 	if (dropins) {
 		r = confdirs_glob(ctx->root, dropins, &files, &n_files);
 		for (size_t i = 0; r >= 0 && i < n_files; i++) {

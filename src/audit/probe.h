@@ -54,6 +54,10 @@ struct check {
 	size_t n_args;
 	char *file;		/* where the check was (last) defined */
 	unsigned line;
+	/* Packages (space-separated) of which at least one must be installed
+	 * for the check to apply, or NULL; the engine answers not_applicable
+	 * without running the probe otherwise (vigil-checks(5) if_installed). */
+	char *if_installed;
 };
 
 /* Value of a probe argument, or NULL if absent. */

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "fileio.h"
+#include "probes.h"
 #include "rules.h"
 
 #define RULES_MAX_LINE 199		/* libinih INI_MAX_LINE 200 with the NUL */
@@ -34,6 +35,7 @@ enum {
 	KEY_PATHS,
 	KEY_PROBE,
 	KEY_ENABLED,
+	KEY_IF_INSTALLED,
 	_KEY_MAX,
 };
 
@@ -41,6 +43,7 @@ static const char *const engine_keys[_KEY_MAX] = {
 	[KEY_TITLE] = "title",		 [KEY_CIS] = "cis",	      [KEY_CATEGORY] = "category",
 	[KEY_SEVERITY] = "severity",	 [KEY_RATIONALE] = "rationale", [KEY_REMEDIATION] = "remediation",
 	[KEY_PATHS] = "paths",		 [KEY_PROBE] = "probe",	      [KEY_ENABLED] = "enabled",
+	[KEY_IF_INSTALLED] = "if_installed",
 };
 
 struct loader {
@@ -184,6 +187,19 @@ static int finish_section(struct loader *l)
 	p = probe_find(c->probe);
 	if (!p)
 		return fail(l, -EINVAL, l->key_line[KEY_PROBE], "check '%s': unknown probe '%s'", c->id, c->probe);
+	if (c->if_installed) {
+		/* the same names the package probe accepts */
+		struct check_arg a[] = { { "package", c->if_installed, 0 }, { "installed", (char *)"yes", 0 } };
+		struct check gate = { .id = c->id, .probe = (char *)"package", .args = a, .n_args = 2 };
+
+		r = probe_package.validate(&gate, &pd);
+		if (r == -ENOMEM)
+			return fail(l, r, c->line, "out of memory");
+		if (r < 0)
+			return fail(l, -EINVAL, l->key_line[KEY_IF_INSTALLED], "check '%s': key 'if_installed': %s",
+				    c->id, strstr(pd.msg, "': ") ? strstr(pd.msg, "': ") + 3 : pd.msg);
+		diag_clear(&pd);
+	}
 	if (p->validate) {
 		r = p->validate(c, &pd);
 		if (r == -ENOMEM)
@@ -381,6 +397,8 @@ static int set_engine_key(struct loader *l, struct check *c, int k, const char *
 			return fail(l, -EINVAL, l->line,
 				    "key 'severity': '%s' is not low, medium, high or critical", value);
 		return 0;
+	case KEY_IF_INSTALLED:
+		return set_string(l, &c->if_installed, "if_installed", value);
 	case KEY_ENABLED:
 		if (parse_bool(value, &c->enabled) < 0)
 			return fail(l, -EINVAL, l->line, "key 'enabled': '%s' is not yes or no", value);

@@ -31,13 +31,13 @@ pkgs() {		# pkgs NAME...  -> dpkg status stanzas, all installed
 # --- a compliant image -------------------------------------------------
 mkdir -p "$IMG/var/lib/dpkg"
 { pkgs apparmor apparmor-utils aide aide-common libpam-modules libpam-pwquality sudo auditd \
-	audispd-plugins systemd-journal-remote
+	audispd-plugins systemd-journal-remote systemd-timesyncd cron
   printf 'Package: telnet\nStatus: deinstall ok config-files\nVersion: 0.17-1\n\n'; } > "$IMG/var/lib/dpkg/status"
 
 U=/usr/lib/systemd/system
 for u in cron.service systemd-timesyncd.service debug-shell.service auditd.service avahi-daemon.service \
 	avahi-daemon.socket systemd-journald.service systemd-journald.socket ctrl-alt-del.target \
-	systemd-journal-remote.service systemd-journal-remote.socket; do
+	systemd-journal-remote.service systemd-journal-remote.socket chrony.service; do
 	w "$U/$u" '[Unit]'
 done
 lnk /lib usr/lib
@@ -55,7 +55,8 @@ w /etc/passwd 'root:x:0:0:root:/root:/bin/bash' 'daemon:x:1:1:daemon:/usr/sbin:/
 	'alice:x:1000:1000:Alice:/home/alice:/bin/bash'
 w /etc/shadow 'root:!:19700:1:365:7:30::' 'daemon:*:19700:0:99999:7:::' 'sync:*:19700:0:99999:7:::' \
 	'nobody:*:19700:0:99999:7:::' 'alice:$y$j9T$abc$def:19700:1:365:7:30::'
-w /etc/group 'root:x:0:' 'daemon:x:1:' 'shadow:x:42:' 'nogroup:x:65534:' 'alice:x:1000:' 'sugroup:x:1001:'
+w /etc/group 'root:x:0:' 'daemon:x:1:' 'adm:x:4:' 'shadow:x:42:' 'utmp:x:43:' 'nogroup:x:65534:' 'alice:x:1000:' \
+	'sugroup:x:1001:'
 w /etc/login.defs 'PASS_MAX_DAYS 99999' 'PASS_MAX_DAYS 365' 'PASS_MIN_DAYS 1' 'PASS_WARN_AGE 7' \
 	'ENCRYPT_METHOD YESCRYPT' 'UMASK 027' 'UID_MIN 1000' 'ENV_SUPATH PATH=/usr/sbin:/usr/bin'
 mkdir -p "$IMG/usr/sbin" "$IMG/usr/bin"
@@ -84,6 +85,28 @@ w /etc/sudoers 'Defaults env_reset' 'root ALL=(ALL:ALL) ALL' '%sudo ALL=(ALL:ALL
 w /etc/sudoers.d/50-cis 'Defaults use_pty' 'Defaults logfile="/var/log/sudo.log", timestamp_timeout=15'
 
 w /etc/systemd/journald.conf '[Journal]' 'Compress=yes' 'Storage=persistent' 'SystemMaxUse=1G'
+w /etc/systemd/timesyncd.conf '[Time]' '#NTP='
+w /etc/systemd/timesyncd.conf.d/50-site.conf '[Time]' 'NTP=ntp1.example.org ntp2.example.org'
+
+# root and alice: homes, dot files, umask and shell timeout (CIS 5.4.2.6, 5.4.3.2, 7.2.9, 7.2.10)
+mkdir -p "$IMG/root" "$IMG/home/alice"
+chmod 700 "$IMG/root"
+chmod 750 "$IMG/home/alice"
+w /root/.bashrc 'umask 027'
+w /root/.bash_profile '. ~/.bashrc'
+w /home/alice/.bashrc 'PS1="$ "'
+w /home/alice/.profile '. ~/.bashrc'
+chown -R 1000:1000 "$IMG/home/alice"
+w /etc/profile 'PATH=/usr/local/bin:/usr/bin:/bin' 'if [ -d /etc/profile.d ]; then :; fi'
+w /etc/bash.bashrc '[ -z "$PS1" ] && return'
+w /etc/profile.d/50-tmout.sh 'TMOUT=900' 'readonly TMOUT' 'export TMOUT'
+
+# log files as CIS 6.2.2.1 wants them
+w /var/log/syslog ''
+w /var/log/wtmp ''
+chmod 640 "$IMG/var/log/syslog"
+chmod 664 "$IMG/var/log/wtmp"
+chown 0:43 "$IMG/var/log/wtmp"
 w /etc/audit/auditd.conf 'max_log_file = 32' 'max_log_file_action = keep_logs' 'disk_full_action = single' \
 	'disk_error_action = single' 'space_left_action = email' 'admin_space_left_action = single'
 w /etc/audit/audit.rules \
@@ -106,6 +129,10 @@ w /etc/audit/audit.rules \
 	'-a always,exit -F path=/usr/bin/chacl -F perm=x -F auid>=1000 -F auid!=unset -k perm_chng' \
 	'-a always,exit -F path=/usr/sbin/usermod -F perm=x -F auid>=1000 -F auid!=unset -k usermod' \
 	'-a always,exit -F path=/usr/bin/kmod -F perm=x -F auid>=1000 -F auid!=unset -k kernel_modules'
+
+# audit.rules as augenrules generates it from rules.d (CIS 6.3.3.21)
+mkdir -p "$IMG/etc/audit/rules.d"
+grep -v '^#' "$IMG/etc/audit/audit.rules" > "$IMG/etc/audit/rules.d/50-cis.rules"
 
 # Verdicts of the checks of files 70..90 as "id result" lines.
 verdicts() {
@@ -135,10 +162,12 @@ v=$(verdicts)
 is "$(cat "$TMP/err")" "" "no diagnostics on stderr"
 n=$(printf '%s\n' "$v" | wc -l)
 ok $([ "$n" -ge 100 ] && echo 0 || echo 1) "at least 100 enabled checks in 70..90 ($n)"
-bad=$(printf '%s\n' "$v" | grep -v ' pass' | grep -v -E '^[a-z.-]+-active not_applicable|^auditd\.active not_applicable' || true)
-is "$bad" "" "the compliant image passes every check of 70..90 (running state: not_applicable)"
+bad=$(printf '%s\n' "$v" | grep -v ' pass' |
+	grep -v -E '^[a-z.-]+-active not_applicable|^auditd\.active not_applicable|^time\.chrony-[a-z]+ not_applicable' ||
+	true)
+is "$bad" "" "the compliant image passes every check of 70..90 (running state, chrony: not_applicable)"
 na=$(printf '%s\n' "$v" | grep -c ' not_applicable')
-is "$na" 4 "the four running-state checks are not_applicable offline"
+is "$na" 7 "the four running-state checks offline and the three chrony ones (timesyncd in use) are not_applicable"
 
 result() {		# result ID  (from the last verdicts run)
 	printf '%s\n' "$v" | awk -v id="$1" '$1 == id { print $2 }'
@@ -147,8 +176,8 @@ result() {		# result ID  (from the last verdicts run)
 expect_fail() {		# expect_fail ID... (those and no others fail now)
 	v=$(verdicts)
 	got=$(printf '%s\n' "$v" | awk '$2 != "pass" && $2 != "not_applicable" { print $1 }' | sort | tr '\n' ' ')
-	want=$(printf '%s\n' "$@" | sort | tr '\n' ' ')
-	is "$got" "$want" "fails exactly: $*"
+	want=$(if [ $# -gt 0 ]; then printf '%s\n' "$@" | sort | tr '\n' ' '; fi)
+	is "$got" "$want" "fails exactly: ${*:-nothing}"
 }
 
 # --- breakages ---------------------------------------------------------
@@ -170,7 +199,9 @@ cp "$TMP/status" "$IMG/var/lib/dpkg/status"
 
 cp "$IMG/etc/passwd" "$TMP/passwd"
 printf '%s\n' 'toor:x:0:0::/root:/bin/bash' 'www:x:33:33::/var/www:/bin/sh' >> "$IMG/etc/passwd"
-expect_fail acct.uid0-only-root acct.unique-uids acct.system-nologin acct.groups-exist acct.gid0-only-root
+# (www, with /bin/sh, is interactive and has no /var/www)
+expect_fail acct.uid0-only-root acct.unique-uids acct.system-nologin acct.groups-exist acct.gid0-only-root \
+	acct.home-dirs
 cp "$TMP/passwd" "$IMG/etc/passwd"
 
 w /etc/security/pwquality.conf.d/99-weak.conf 'minlen = 20'
@@ -193,5 +224,42 @@ w /etc/sudoers.d/70-local.bak 'Defaults !use_pty'
 w /etc/login.defs 'PASS_MAX_DAYS 365' 'PASS_MAX_DAYS 99999' 'PASS_MIN_DAYS 1' 'PASS_WARN_AGE 7' \
 	'ENCRYPT_METHOD MD5' 'UMASK 022' 'ENV_SUPATH PATH=/usr/sbin:/usr/bin:.'
 expect_fail sudo.authenticate defs.pass-max-days defs.encrypt-method defs.umask acct.root-path
+rm "$IMG/etc/sudoers.d/60-local" "$IMG/etc/sudoers.d/70-local.bak"
+w /etc/login.defs 'PASS_MAX_DAYS 99999' 'PASS_MAX_DAYS 365' 'PASS_MIN_DAYS 1' 'PASS_WARN_AGE 7' \
+	'ENCRYPT_METHOD YESCRYPT' 'UMASK 027' 'UID_MIN 1000' 'ENV_SUPATH PATH=/usr/sbin:/usr/bin'
+expect_fail
+
+# time: a second daemon enabled, timesyncd without a site server
+lnk /etc/systemd/system/multi-user.target.wants/chrony.service $U/chrony.service
+w /etc/systemd/timesyncd.conf.d/60-reset.conf '[Time]' 'NTP='
+expect_fail time.single-daemon time.timesyncd-server
+rm "$IMG/etc/systemd/system/multi-user.target.wants/chrony.service" "$IMG/etc/systemd/timesyncd.conf.d/60-reset.conf"
+
+# homes and shells: an open home, a writable dot file, a weak root umask, a long timeout, no root password
+chmod 755 "$IMG/home/alice"
+chmod 666 "$IMG/home/alice/.profile"
+w /root/.bash_profile 'umask 022'
+w /etc/profile.d/60-long.sh 'TMOUT=3600'
+cp "$IMG/etc/shadow" "$TMP/shadow"
+sed -i 's/^root:!:/root::/' "$IMG/etc/shadow"
+expect_fail acct.home-dirs acct.dot-files acct.root-umask.profile acct.shell-timeout acct.root-access \
+	acct.no-empty-password
+chmod 750 "$IMG/home/alice"
+chmod 644 "$IMG/home/alice/.profile"
+w /root/.bash_profile '. ~/.bashrc'
+rm "$IMG/etc/profile.d/60-long.sh"
+cp "$TMP/shadow" "$IMG/etc/shadow"
+
+# logs and audit: a world-readable log, a setuid program without a rule, rules.d ahead of audit.rules
+chmod 644 "$IMG/var/log/syslog"
+w /usr/bin/newgrp ''
+chmod 4755 "$IMG/usr/bin/newgrp"
+w /etc/audit/rules.d/60-new.rules '-w /etc/sudoers.d -p wa -k scope'
+expect_fail log.file-access audit-rules.privileged audit-rules.loaded
+chmod 640 "$IMG/var/log/syslog"
+printf '%s\n' '-a always,exit -F path=/usr/bin/newgrp -F perm=x -F auid>=1000 -F auid!=unset -k privileged' \
+	>> "$IMG/etc/audit/rules.d/50-cis.rules"
+{ grep -hv '^#' "$IMG/etc/audit/rules.d/50-cis.rules" "$IMG/etc/audit/rules.d/60-new.rules"; } > "$IMG/etc/audit/audit.rules"
+expect_fail
 
 done_testing

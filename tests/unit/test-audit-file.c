@@ -155,6 +155,33 @@ static void test_files_one_walk(void)
 	at_remove("/shared");
 }
 
+/* find = setid_unaudited: the setuid/setgid files of the same walk that
+ * no execution rule of audit.rules watches (CIS 6.3.3.6). */
+static void test_files_setid(void)
+{
+	at_write("/priv/bin/su", "");
+	at_chmod("/priv/bin/su", 04755);
+	at_write("/priv/bin/wall", "");
+	at_chmod("/priv/bin/wall", 02755);
+	at_write("/priv/bin/ls", "");
+	at_chmod("/priv/bin/ls", 0755);
+	at_write("/etc/audit/audit.rules",
+		 "-a always,exit -F path=/priv/bin/su -F perm=x -F auid>=1000 -F auid!=unset -k privileged\n"
+		 "-w /priv/bin/wall -p wa\n");
+	is_int(at_eval("probe = files\nfind = setid_unaudited\nunder = /priv"), VERDICT_FAIL,
+	       "wall has only a write watch");
+	ok(at_observed_has("1 of 2 setuid/setgid files") && at_observed_has("/priv/bin/wall"), "observed: %s",
+	   at_observed());
+	at_write("/etc/audit/audit.rules",
+		 "-a always,exit -F path=/priv/bin/su -F perm=x -F auid>=1000 -F auid!=unset -k privileged\n"
+		 "-a exit,always -F perm=rx -F path=/priv/bin/wall -k privileged\n");
+	is_int(at_eval("probe = files\nfind = setid_unaudited\nunder = /priv"), VERDICT_PASS,
+	       "every setid file has an execution rule, in any field order");
+	at_remove("/etc/audit");
+	is_int(at_eval("probe = files\nfind = setid_unaudited\nunder = /priv"), VERDICT_FAIL, "no rules file");
+	at_remove("/priv");
+}
+
 static void test_files(void)
 {
 	at_mkdir("/var/tmp", 01777);
@@ -174,6 +201,7 @@ static void test_files(void)
 	ok(!at_res.findings && at_res.n_findings == 0, "a pass has no findings");
 	test_files_findings();
 	test_files_one_walk();
+	test_files_setid();
 	test_files_local_mounts();
 	at_mkdir("/proc/x", 0777);
 	is_int(at_eval("probe = files\nfind = world_writable"), VERDICT_PASS, "/proc is skipped; /var/tmp sticky");

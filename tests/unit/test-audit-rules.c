@@ -166,10 +166,36 @@ static void test_expect(void)
 		   "equals with one_of");
 }
 
+/* if_installed: the engine answers not_applicable unless one of the
+ * packages is installed; "cis = -" marks a check without a reference. */
+static void test_engine_keys(void)
+{
+	struct check_set set = CHECK_SET_INIT;
+
+	load_fails("[a]\n" HEAD "if_installed = Bad_Name\n" GOOD, "f.conf:6: check 'a': key 'if_installed'",
+		   "if_installed takes package names");
+	at_write("/proc/sys/a/b", "1\n");
+	at_write("/var/lib/dpkg/status", "Package: cron\nStatus: install ok installed\nVersion: 3\n\n"
+					 "Package: at\nStatus: deinstall ok config-files\nVersion: 3\n");
+	is_int(at_eval_live("if_installed = at\n" GOOD), VERDICT_NOT_APPLICABLE, "at only config-files: not applicable");
+	is_str(at_res.reason, "at is not installed", "reason");
+	is_int(at_eval_live("if_installed = at cron\n" GOOD), VERDICT_PASS, "one of them installed: the probe runs");
+	is_int(at_eval_live("if_installed = at cronie\n" GOOD), VERDICT_NOT_APPLICABLE, "none of them");
+	is_str(at_res.reason, "none of at cronie is installed", "reason for several");
+	at_remove("/var/lib/dpkg");
+	is_int(at_eval_live("if_installed = cron\n" GOOD), VERDICT_ERROR, "no package database: an error, not a guess");
+	at_remove("/proc/sys");
+
+	is_int(load(&set, "f.conf", "[a]\n" HEAD "cis = -\n" GOOD), 0, "cis = - loads");
+	ok(set.n == 1 && set.checks[0]->cis == NULL, "and gives no reference");
+	check_set_done(&set);
+}
+
 int main(void)
 {
 	at_init();
 	test_errors();
+	test_engine_keys();
 	test_override();
 	test_dirs();
 	test_expect();

@@ -30,6 +30,19 @@ static void test_offline(void)
 	is_str(res.observed, "ssh.service: enabled", "observed state");
 	is_str(res.expected, "disabled or masked", "expected text");
 
+	/* match = one: exactly one of several (one time daemon, CIS 2.3.1.1) */
+	res = pt_run(&probe_service, pt_check("service", "unit", "ssh cups", "expect", "enabled", "match", "one", NULL));
+	is_int(res.verdict, VERDICT_PASS, "match one: ssh enabled, cups not");
+	is_str(res.expected, "exactly one enabled", "expected text");
+	pt_symlink("/etc/systemd/system/multi-user.target.wants/cups.service", "/lib/systemd/system/cups.service");
+	is_int(pt_verdict(&probe_service, pt_check("service", "unit", "ssh cups", "expect", "enabled", "match", "one", NULL)),
+	       VERDICT_FAIL, "match one: both enabled fails");
+	pt_unlink("/etc/systemd/system/multi-user.target.wants/cups.service");
+	is_int(pt_verdict(&probe_service, pt_check("service", "unit", "cups rsync", "expect", "enabled", "match", "one", NULL)),
+	       VERDICT_FAIL, "match one: none enabled fails");
+	res = pt_run(&probe_service, pt_check("service", "unit", "ssh", "expect", "enabled", "match", "some", NULL));
+	is_int(res.validate, -EINVAL, "match is all or one");
+
 	/* installed, no links */
 	is_int(svc("cups", "disabled"), VERDICT_PASS, "unit file only: disabled");
 	is_int(svc("cups", "enabled"), VERDICT_FAIL, "unit file only: not enabled");

@@ -40,6 +40,24 @@ static void test_assignments(void)
 	at_remove("/etc/default");
 }
 
+/* TMOUT for login shells: /etc/profile, /etc/bash.bashrc, profile.d. */
+static void test_tmout(void)
+{
+	const char *tmout = "probe = shellvar\nfile = /etc/profile /etc/bash.bashrc\ndropins = /etc/profile.d/*.sh\n"
+			    "var = TMOUT\nmin = 1\nmax = 900\n";
+
+	is_int(at_eval(tmout), VERDICT_NOT_APPLICABLE, "neither file");
+	at_write("/etc/profile", "if [ \"${PS1-}\" ]; then\n  PS1='$ '\nfi\n");
+	is_int(at_eval(tmout), VERDICT_FAIL, "unset");
+	at_write("/etc/bash.bashrc", "readonly TMOUT=1800\n");
+	is_int(at_eval(tmout), VERDICT_FAIL, "readonly assignment counts: 1800 is too long");
+	at_write("/etc/profile.d/50-tmout.sh", "TMOUT=900; readonly TMOUT; export TMOUT\n");
+	is_int(at_eval(tmout), VERDICT_PASS, "profile.d comes later and wins");
+	at_remove("/etc/profile.d");
+	at_remove("/etc/profile");
+	at_remove("/etc/bash.bashrc");
+}
+
 static void test_validate(void)
 {
 	struct check_set set = CHECK_SET_INIT;
@@ -57,6 +75,7 @@ int main(void)
 {
 	at_init();
 	test_assignments();
+	test_tmout();
 	test_validate();
 	return tap_done();
 }

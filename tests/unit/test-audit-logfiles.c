@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The "logfiles" probe: CIS 6.2.2.1's rules for the files below /var/log. */
+#include "audit-tree.h"
+
+#define LOGS "probe = logfiles\n"
+
+static void own(const char *path, unsigned uid, unsigned gid)
+{
+	char p[4096];
+
+	at_path(p, sizeof(p), path);
+	if (chown(p, uid, gid) < 0)
+		perror(p);
+}
+
+static void logfile(const char *path, mode_t mode, unsigned uid, unsigned gid)
+{
+	at_write(path, "");
+	at_chmod(path, mode);
+	own(path, uid, gid);
+}
+
+int main(void)
+{
+	at_init();
+	if (geteuid() != 0)
+		tap_skip_all("log file ownership needs root");
+	is_int(at_eval(LOGS), VERDICT_NOT_APPLICABLE, "no /var/log");
+	at_write("/etc/passwd", "root:x:0:0::/root:/bin/bash\nsyslog:x:104:110::/home/syslog:/usr/sbin/nologin\n"
+				"postgres:x:105:111::/var/lib/postgresql:/bin/bash\nalice:x:1000:1000::/home/alice:/bin/bash\n");
+	at_write("/etc/group", "root:x:0:\nadm:x:4:syslog\nutmp:x:43:\nsystemd-journal:x:101:\nsyslog:x:110:\n"
+			       "postgres:x:111:\nalice:x:1000:\n");
+	logfile("/var/log/syslog", 0640, 104, 4);
+	logfile("/var/log/wtmp", 0664, 0, 43);
+	logfile("/var/log/journal/abc/system.journal", 0640, 0, 101);
+	logfile("/var/log/postgresql/main.log", 0640, 105, 111);
+	is_int(at_eval(LOGS), VERDICT_PASS, "syslog root-ish, wtmp 0664 utmp, journal, a service's own log");
+	at_chmod("/var/log/syslog", 0644);
+	is_int(at_eval(LOGS), VERDICT_FAIL, "world-readable syslog fails");
+	ok(at_observed_has("/var/log/syslog 0644 syslog:adm"), "observed: %s", at_observed());
+	at_chmod("/var/log/syslog", 0640);
+	logfile("/var/log/app.log", 0640, 1000, 1000);
+	is_int(at_eval(LOGS), VERDICT_FAIL, "a log owned by an interactive user fails");
+	at_remove("/var/log/app.log");
+	logfile("/var/log/wtmp", 0666, 0, 43);
+	is_int(at_eval(LOGS), VERDICT_FAIL, "wtmp writable by others fails");
+	return tap_done();
+}
