@@ -86,8 +86,9 @@ tests_fuzz_fuzz_sshd_SOURCES = tests/fuzz/fuzz-sshd.c $(FUZZ_DRIVER)
 tests_fuzz_fuzz_sshd_CFLAGS = $(AUDIT_TEST_CFLAGS)
 tests_fuzz_fuzz_sshd_LDADD = $(AUDIT_TEST_LDADD)
 
-TESTS += tests/integration/audit-root.sh tests/integration/audit-rules.sh
-EXTRA_DIST += tests/integration/audit-root.sh tests/integration/audit-rules.sh tests/bench/bench-audit.sh
+TESTS += tests/integration/audit-root.sh tests/integration/audit-rules.sh tests/integration/audit-probes1.sh
+EXTRA_DIST += tests/integration/audit-root.sh tests/integration/audit-rules.sh tests/integration/audit-probes1.sh \
+	tests/bench/bench-audit.sh
 
 # The shipped rule set.  Other areas add their rule files with
 # "dist_checks_DATA += conf/checks.d/NN-name.conf" in their fragment.
