@@ -77,14 +77,17 @@ tests_unit_test_audit_chrony_SOURCES = tests/unit/test-audit-chrony.c tests/unit
 tests_unit_test_audit_chrony_CFLAGS = $(AUDIT_TEST_CFLAGS)
 tests_unit_test_audit_chrony_LDADD = $(AUDIT_TEST_LDADD)
 
-check_PROGRAMS += tests/fuzz/fuzz-checks tests/fuzz/fuzz-sshd
-TESTS += tests/fuzz/fuzz-checks tests/fuzz/fuzz-sshd
+check_PROGRAMS += tests/fuzz/fuzz-checks tests/fuzz/fuzz-sshd tests/fuzz/fuzz-confprobes
+TESTS += tests/fuzz/fuzz-checks tests/fuzz/fuzz-sshd tests/fuzz/fuzz-confprobes
 tests_fuzz_fuzz_checks_SOURCES = tests/fuzz/fuzz-checks.c $(FUZZ_DRIVER)
 tests_fuzz_fuzz_checks_CFLAGS = $(AUDIT_TEST_CFLAGS)
 tests_fuzz_fuzz_checks_LDADD = $(AUDIT_TEST_LDADD)
 tests_fuzz_fuzz_sshd_SOURCES = tests/fuzz/fuzz-sshd.c $(FUZZ_DRIVER)
 tests_fuzz_fuzz_sshd_CFLAGS = $(AUDIT_TEST_CFLAGS)
 tests_fuzz_fuzz_sshd_LDADD = $(AUDIT_TEST_LDADD)
+tests_fuzz_fuzz_confprobes_SOURCES = tests/fuzz/fuzz-confprobes.c tests/fuzz/fuzz-probe-tree.h $(FUZZ_DRIVER)
+tests_fuzz_fuzz_confprobes_CFLAGS = $(AUDIT_TEST_CFLAGS)
+tests_fuzz_fuzz_confprobes_LDADD = $(AUDIT_TEST_LDADD)
 
 TESTS += tests/integration/audit-root.sh tests/integration/audit-rules.sh tests/integration/audit-probes1.sh
 EXTRA_DIST += tests/integration/audit-root.sh tests/integration/audit-rules.sh tests/integration/audit-probes1.sh \
