@@ -75,12 +75,39 @@ static void test_probe(void)
 	       "live ignores fstab");
 }
 
+/* Which mounts the files walk enters (CIS walks df --local). */
+static void test_local(void)
+{
+	char mi[] = "22 1 8:1 / / rw - ext4 /dev/sda1 rw\n"
+		    "23 22 0:5 / /dev/shm rw - tmpfs tmpfs rw\n"
+		    "24 22 0:6 / /proc rw - proc proc rw\n"
+		    "25 22 0:7 / /srv/nfs rw - nfs4 srv:/export rw\n"
+		    "26 22 0:8 / /srv/smb rw - cifs //srv/share rw\n"
+		    "27 22 0:9 / /srv/x rw - xfs host:/weird rw\n"
+		    "28 22 0:10 / /home/a/gvfs rw - fuse.sshfs alice@srv:/ rw\n"
+		    "29 22 8:17 / /media/usb rw - fuseblk /dev/sdb1 rw\n"
+		    "30 22 8:1 /var/lib/x /srv/bind rw - ext4 /dev/sda1 rw\n"
+		    "31 22 0:11 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n";
+	struct mount_table t = MOUNT_TABLE_INIT;
+	const char *want = "1100000110";
+	char got[16] = "";
+
+	is_int(mount_parse_mountinfo(&t, mi, strlen(mi)), 0, "parses");
+	for (size_t i = 0; i < t.n && i < 15; i++)
+		got[i] = mount_is_local(&t.entries[i]) ? '1' : '0';
+	is_str(got, want, "ext4, tmpfs, fuseblk and a bind mount are local; proc, nfs4, cifs, host:path, sshfs, cgroup2 not");
+	is_str(t.n > 8 ? t.entries[8].fsroot : NULL, "/var/lib/x", "the mounted subtree is kept");
+	ok(t.n > 8 && t.entries[8].dev_major == 8 && t.entries[8].dev_minor == 1, "and the device");
+	mount_table_done(&t);
+}
+
 int main(void)
 {
 	struct check_set set = CHECK_SET_INIT;
 
 	at_init();
 	test_parsers();
+	test_local();
 	test_probe();
 	ok(at_load(&set, "probe = mount\nmountpoint = /tmp\nseparate = no") == -EINVAL, "separate = no rejected");
 	check_set_done(&set);
