@@ -73,12 +73,14 @@ struct probe_result {
 	char *expected;		/* malloc'ed text, or NULL */
 	char *reason;		/* why not_applicable/error, malloc'ed, or NULL */
 	/* The concrete paths (image paths, as the rule names them) a failing
-	 * check found: each world-writable or unowned file of the files
-	 * probe, the checked path of a failing file probe.  The observed text
-	 * may show only the first few; this holds up to PROBE_MAX_FINDINGS
-	 * of them in the order found.  Owned by the result (each string and
-	 * the array), freed by probe_result_done(); NULL and 0 when the probe
-	 * reports none. */
+	 * check found: each world-writable, unowned or unaudited setid file
+	 * of the files probe (in path order), the checked path of a failing
+	 * file probe, the file whose line decided a configuration check
+	 * (systemd-conf, rsyslog, sudoers tag, auditrules), each offending
+	 * home, dot file, log file or AppArmor profile.  The observed text may
+	 * show only the first few; this holds up to PROBE_MAX_FINDINGS.  Owned
+	 * by the result (each string and the array), freed by
+	 * probe_result_done(); NULL and 0 when the probe reports none. */
 	char **findings;
 	size_t n_findings;
 };
