@@ -28,14 +28,29 @@ static const struct option all_options[] = {
 	{}
 };
 
+/* The option letter a long option argument ("--json", "--js=x": getopt
+ * takes unambiguous abbreviations) stands for, or 0. */
+static int long_option_val(const char *arg)
+{
+	size_t l = strcspn(arg + 2, "=");
+
+	for (size_t i = 0; all_options[i].name; i++)
+		if (l > 0 && strncmp(all_options[i].name, arg + 2, l) == 0)
+			return all_options[i].val;
+	return 0;
+}
+
 /* The option getopt_long() just stopped at, as the user typed it. */
 static void format_bad_option(char **argv, char *buf, size_t n)
 {
 	const char *arg = optind > 0 ? argv[optind - 1] : NULL;
 
 	/* A long option is the whole argument; a short one may sit in a
-	 * bundle ("-qx"), so name only its letter. */
-	if (arg && strncmp(arg, "--", 2) == 0)
+	 * bundle ("-qx"), so name only its letter.  Inside a bundle getopt
+	 * has not moved past it, so argv[optind - 1] is the argument before
+	 * ("--json -xq"): it is the culprit only if it is an unknown long
+	 * option (optopt 0) or the long form of optopt. */
+	if (arg && strncmp(arg, "--", 2) == 0 && (optopt == 0 || long_option_val(arg) == optopt))
 		snprintf(buf, n, "%s", arg);
 	else
 		snprintf(buf, n, "-%c", optopt);

@@ -347,6 +347,19 @@ contains "$(cat "$TMP/err")" "$TMP/does-not-exist: No such file or directory" "a
 test -e "$TMP/none.db"; is $? 1 "no baseline written"
 "$VIGIL" frobnicate 2>/dev/null; is $? 2 "unknown command: exit 2"
 "$VIGIL" check --bogus 2>/dev/null; is $? 2 "unknown option: exit 2"
+# The option named in a usage error is the one at fault.
+err=$("$VIGIL" check --bogus 2>&1)
+contains "$err" "unknown option '--bogus'" "an unknown long option is named"
+err=$("$VIGIL" check --json -xq 2>&1)
+contains "$err" "unknown option '-x'" "an unknown letter in a bundle is named, not the option before it"
+err=$("$VIGIL" check --json=yes 2>&1)
+contains "$err" "option '--json=yes' takes no argument" "an argument to a flag is named"
+err=$("$VIGIL" check --js=yes 2>&1)
+contains "$err" "option '--js=yes' takes no argument" "... also for an abbreviated flag"
+err=$("$VIGIL" check --json --db 2>&1)
+contains "$err" "option '--db' needs an argument" "a missing argument names its option"
+err=$("$VIGIL" check --json -qd 2>&1)
+contains "$err" "option '-d' needs an argument" "... also in a bundle"
 "$VIGIL" check --help | grep -q "Exit status"; ok $? "check --help"
 
 # hostile file names cannot forge output lines
