@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <sys/socket.h>
 
+#include "escape.h"
 #include "log.h"
 
 /* Process-wide settings, written once at start-up before any thread runs. */
@@ -23,36 +24,30 @@ int log_get_max_level(void)
 	return log_max_level;
 }
 
-/* Copy src to dst (size > 0) with control bytes as "\xNN": a file name in
- * a diagnostic must not start a new line (forging one in the journal) or
- * move the terminal's cursor.  Truncates to fit; always terminates. */
-static size_t escape_controls(char *dst, size_t size, const char *src)
+/* One line to stderr with one call (threads may log at once).  On a socket
+ * (stderr under systemd is a stream to journald) never wait: a stuck
+ * journald must not stall vigild's event loop in a diagnostic, so what
+ * does not fit is dropped.  A line cut short still gets its newline if
+ * there is room for it, so the next one is not glued to it. */
+static void write_line(const char *line, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
-	size_t n = 0;
+	ssize_t k = send(STDERR_FILENO, line, n, MSG_DONTWAIT | MSG_NOSIGNAL);
 
-	for (; *src && n + 1 < size; src++) {
-		unsigned char c = (unsigned char)*src;
-
-		if (c >= 0x20 && c != 0x7f) {
-			dst[n++] = (char)c;
-			continue;
+	if (k < 0 && errno == ENOTSOCK) {
+		if (write(STDERR_FILENO, line, n) < 0) {
+			/* stderr is gone: there is nowhere left to say so */
 		}
-		if (n + 5 >= size)
-			break;
-		dst[n++] = '\\';
-		dst[n++] = 'x';
-		dst[n++] = hex[c >> 4];
-		dst[n++] = hex[c & 15];
+		return;
 	}
-	dst[n] = '\0';
-	return n;
+	if (k > 0 && (size_t)k < n)
+		(void)send(STDERR_FILENO, "\n", 1, MSG_DONTWAIT | MSG_NOSIGNAL);
 }
 
 int log_internal(int level, int err, const char *fmt, ...)
 {
-	char buf[2048], line[4 * sizeof(buf) + 64];
+	_cleanup_strbuf_ struct strbuf esc = STRBUF_INIT;
 	const char *prefix = level <= LOG_ERR ? "error: " : level == LOG_WARNING ? "warning: " : "";
+	char buf[2048], line[4 * sizeof(buf) + 64];
 	size_t n;
 	va_list ap;
 
@@ -62,18 +57,14 @@ int log_internal(int level, int err, const char *fmt, ...)
 		va_start(ap, fmt);
 		(void)vsnprintf(buf, sizeof(buf), fmt, ap);
 		va_end(ap);
-		n = (size_t)snprintf(line, sizeof(line), "%s: %s", log_program, prefix);
+		/* Diagnostics name paths: escaped like every output (escape.h),
+		 * so a file name cannot forge a line or drive the terminal. */
+		escape_untrusted(&esc, buf, strlen(buf));
+		n = (size_t)snprintf(line, sizeof(line) - 1, "%s: %s%s", log_program, prefix,
+				     strbuf_error(&esc) < 0 ? "(a diagnostic was lost: out of memory)" : strbuf_str(&esc));
 		n = MIN(n, sizeof(line) - 2);
-		n += escape_controls(line + n, sizeof(line) - n - 1, buf);
 		line[n++] = '\n';
-		/* One call per line: threads may log at once.  On a socket
-		 * (stderr under systemd is a stream to journald) never wait: a
-		 * stuck journald must not stall vigild's event loop in a
-		 * diagnostic, so the line is dropped instead. */
-		if (send(STDERR_FILENO, line, n, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 && errno == ENOTSOCK &&
-		    write(STDERR_FILENO, line, n) < 0) {
-			/* stderr is gone: there is nowhere left to say so */
-		}
+		write_line(line, n);
 	}
 	return err < 0 ? err : -err;
 }

@@ -5,10 +5,10 @@
  * Diagnostics of the programs themselves (not events: those go through
  * the event renderers).  Human text on stderr, prefixed with the program
  * name.  Only the CLI and daemon front ends log; src/lib returns errors.
- * Each line is written with one call (threads may log at once), control
- * bytes escaped as \xNN (a file name must not forge a line), and never
- * waits on a socket: when journald does not read vigild's stderr stream,
- * the line is dropped rather than stall the caller.
+ * Each line is written with one call (threads may log at once), escaped
+ * like every output (escape.h: a file name must not forge a line), and
+ * never waits on a socket: when journald does not read vigild's stderr
+ * stream, the line is dropped rather than stall the caller.
  *
  * log_*_errno(r, ...) logs and returns r (negative), so a caller can write
  *     return log_error_errno(r, "Failed to open %s: %m", path);

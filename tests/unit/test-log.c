@@ -33,14 +33,16 @@ int main(void)
 	dup2(fd, STDERR_FILENO);
 	is_int(log_warning_errno(-ENOENT, "%s: gone: %m", "/etc/evil\nvigild: forged\x1b[2J"), -ENOENT,
 	       "log_warning_errno returns its error");
+	log_info("%s", "a\\x0a b\xc2\x9b c\xe2\x80\xae d \xc3\xa9");
 	log_error("plain");
 	dup2(saved, STDERR_FILENO);
 	(void)lseek(fd, 0, SEEK_SET);
 	read_all(fd, buf, sizeof(buf));
 	is_str(buf,
 	       "test: warning: /etc/evil\\x0avigild: forged\\x1b[2J: gone: No such file or directory\n"
+	       "test: a\\\\x0a b\\xc2\\x9b c\\xe2\\x80\\xae d \xc3\xa9\n"
 	       "test: error: plain\n",
-	       "control bytes escaped, one line per call");
+	       "escaped like events (controls, backslash, C1, bidi; UTF-8 kept), one line per call");
 	close(fd);
 
 	/* A stream socket nobody reads, full: logging must not wait. */
