@@ -427,6 +427,14 @@ void daemon_join_job(struct worker **worker, sd_event_source **src, bool cancel)
 
 void daemon_stop_workers(struct daemon *dm)
 {
+	/* Ask every worker first, then wait: stopping takes as long as the
+	 * slowest one needs to notice, not the sum of them. */
+	if (dm->verify_worker)
+		worker_cancel(dm->verify_worker);
+	if (dm->audit_worker)
+		worker_cancel(dm->audit_worker);
+	if (dm->job)
+		rescan_job_cancel(dm->job);
 	daemon_stop_verify(dm);
 	if (dm->audit_worker) {
 		daemon_join_job(&dm->audit_worker, &dm->audit_src, true);
@@ -436,7 +444,6 @@ void daemon_stop_workers(struct daemon *dm)
 	if (dm->job) {
 		struct scan_result res = { 0 };
 
-		rescan_job_cancel(dm->job);
 		if (rescan_job_finish(TAKE_PTR(dm->job), &res, NULL) >= 0)
 			scan_result_free(&res);
 		dm->job_src = sd_event_source_unref(dm->job_src);
