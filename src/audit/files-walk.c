@@ -32,7 +32,10 @@
 #define SEEN_BATCH 1024
 /* A list of found paths keeps its `cap` smallest: it is trimmed to them
  * when it reaches twice as many, so memory stays bounded however many
- * there are. */
+ * there are.  After a trim, v[cap - 1] is the largest path kept and
+ * stays in place (later paths are only appended) until the next trim, so
+ * it is the threshold: a path above it can never be among the smallest.
+ * The last path appended is not: it may be far below the threshold. */
 
 /* Kernel and runtime trees, not part of the installed system. */
 static const char *const skipped[] = { "/proc", "/sys", "/dev", "/run", NULL };
@@ -49,7 +52,7 @@ struct found_list {
 	char **v;
 	size_t n, allocated, cap;
 	unsigned long long count;
-	bool trimmed;		/* v holds the smallest; a path above v[n - 1] is not kept */
+	const char *threshold;	/* v[cap - 1] after a trim, or NULL: a path above it is not kept */
 };
 
 struct item {
@@ -112,13 +115,13 @@ static void found_trim(struct found_list *l)
 	for (size_t i = l->cap; i < l->n; i++)
 		free(l->v[i]);
 	l->n = MIN(l->n, l->cap);
-	l->trimmed = l->n == l->cap;
+	l->threshold = l->n == l->cap ? l->v[l->cap - 1] : NULL;
 }
 
 static int found_add(struct found_list *l, const char *path)
 {
 	l->count++;
-	if (l->trimmed && strcmp(path, l->v[l->n - 1]) > 0)
+	if (l->threshold && strcmp(path, l->threshold) > 0)
 		return 0;
 	if (grow_array((void **)&l->v, &l->allocated, l->n + 1, sizeof(char *)) < 0)
 		return -ENOMEM;

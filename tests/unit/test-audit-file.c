@@ -76,6 +76,35 @@ static void test_files_findings(void)
 	at_remove("/many");
 }
 
+/* More offending files than one worker keeps before trimming (twice
+ * PROBE_MAX_FINDINGS), met in no particular order: the findings are still
+ * exactly the first PROBE_MAX_FINDINGS in strcmp order.  The files are
+ * created in a scrambled order so that a directory listed in creation
+ * order (tmpfs), in reverse or by hash (ext4) is met scrambled too. */
+static void test_files_findings_trimmed(void)
+{
+	enum { N = 1200 };
+	char p[64];
+	bool exact = true;
+
+	for (int i = 0; i < N; i++) {
+		snprintf(p, sizeof(p), "/trim/f%04d", (i * 7919) % N);	/* 7919 is prime to 1200 */
+		at_write(p, "");
+		at_chmod(p, 0666);
+	}
+	is_int(at_eval("probe = files\nfind = world_writable\nunder = /trim"), VERDICT_FAIL, "1200 world-writable");
+	ok(at_observed_has("1200: /trim/f0000, /trim/f0001"), "all counted, the first shown");
+	is_int((int)at_res.n_findings, PROBE_MAX_FINDINGS, "findings capped at PROBE_MAX_FINDINGS");
+	for (size_t i = 0; i < at_res.n_findings && exact; i++) {
+		snprintf(p, sizeof(p), "/trim/f%04zu", i);
+		exact = streq(at_res.findings[i], p);
+		if (!exact)
+			diag("finding %zu is %s, want %s", i, at_res.findings[i], p);
+	}
+	ok(exact && at_res.n_findings == PROBE_MAX_FINDINGS, "exactly the first 256 in strcmp order after trims");
+	at_remove("/trim");
+}
+
 /* A tmpfs at path (image path) in a private mount namespace, or false. */
 static bool mount_tmpfs(const char *path)
 {
@@ -200,6 +229,7 @@ static void test_files(void)
 	is_int(at_eval("probe = files\nfind = world_writable\nunder = /srv /nonexistent"), VERDICT_PASS, "clean");
 	ok(!at_res.findings && at_res.n_findings == 0, "a pass has no findings");
 	test_files_findings();
+	test_files_findings_trimmed();
 	test_files_one_walk();
 	test_files_setid();
 	test_files_local_mounts();
