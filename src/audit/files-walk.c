@@ -254,6 +254,13 @@ static int walk_dir(struct worker *k, int dfd, unsigned depth)
 				continue;
 			if (atomic_load_explicit(&w->stop, memory_order_relaxed))
 				return 0;
+			/* per entry (each costs one fstatat()): a cancelled walk
+			 * stops at once, not at the end of a tree that takes
+			 * minutes */
+			if (w->o->cancel && atomic_load_explicit(w->o->cancel, memory_order_relaxed)) {
+				stop_all(w);
+				return 0;
+			}
 			count_seen(k);
 			if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT) < 0)
 				continue;	/* vanished meanwhile */
@@ -466,6 +473,9 @@ int files_walk(const struct files_walk_opts *o, struct files_walk_result *ret, c
 		if (workers[i].started)
 			pthread_join(workers[i].thread, NULL);
 	r = w.error;
+	/* a walk stopped early has partial counts: not a result */
+	if (r >= 0 && o->cancel && atomic_load(o->cancel))
+		r = -ECANCELED;
 	for (unsigned i = 0; i < n_threads && r >= 0; i++)
 		r = collect(&workers[i], &res);
 	res.overflow = res.n_seen > o->max;

@@ -44,6 +44,7 @@ struct files_walk_opts {
 	unsigned long long max;		/* entries before the walk gives up */
 	const struct idmap *ids;
 	unsigned threads;		/* 0: one per CPU, at most FILES_WALK_MAX_THREADS */
+	const atomic_bool *cancel;	/* stop as soon as it is set; NULL: never */
 };
 
 #define FILES_WALK_MAX_DEPTH 64
@@ -51,8 +52,10 @@ struct files_walk_opts {
 #define FILES_WALK_MAX_SETID 65536
 
 /* Walk every root.  Returns 0 with *ret filled (overflow and too_deep are
- * results, not errors), -ENOMEM, or -errno when a root exists but cannot
- * be opened, with its path in *ret_path (malloc'ed; may be NULL). */
+ * results, not errors), -ENOMEM, -ECANCELED once *o->cancel is set (every
+ * thread stops at its next entry; nothing is returned), or -errno when a
+ * root exists but cannot be opened, with its path in *ret_path
+ * (malloc'ed; may be NULL). */
 int files_walk(const struct files_walk_opts *o, struct files_walk_result *ret, char **ret_path);
 
 void files_walk_result_done(struct files_walk_result *r);

@@ -226,6 +226,7 @@ static int run_walk(struct audit_ctx *ctx, const struct idmap *ids, const char *
 		.xdev = xdev,
 		.max = max,
 		.ids = ids,
+		.cancel = ctx->cancel,
 	};
 	r = files_walk(&o, &w->res, &w->error_path);
 	if (r == -ENOMEM)
@@ -364,6 +365,8 @@ static int files_eval(const struct check *c, struct audit_ctx *ctx, struct probe
 		if (r < 0)
 			return r;
 	}
+	if (w->error == -ECANCELED)
+		return probe_result_setf_reason(ret, VERDICT_ERROR, "audit cancelled during the walk of %s", under);
 	if (w->error < 0)
 		return probe_result_setf_reason(ret, VERDICT_ERROR, "cannot walk %s: %s",
 						w->error_path ? w->error_path : under, strerror(-w->error));

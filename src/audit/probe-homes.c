@@ -37,8 +37,9 @@ struct homes_ctx {
 	struct strbuf obs;
 	unsigned bad;
 	unsigned long long seen;
-	bool overflow;
+	bool overflow, cancelled;
 	struct probe_result *ret;
+	const struct audit_ctx *actx;
 };
 
 static int homes_validate(const struct check *c, struct diag *d)
@@ -159,6 +160,10 @@ static int read_home(struct homes_ctx *h, const struct pw_entry *pw, int dfd, co
 			h->overflow = true;
 			break;
 		}
+		if (audit_cancelled(h->actx)) {
+			h->cancelled = true;
+			break;
+		}
 		if (fstatat(dirfd(dp), de->d_name, &st, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT) < 0)
 			continue;
 		child = path_join(path, de->d_name);
@@ -201,7 +206,7 @@ static int homes_eval(const struct check *c, struct audit_ctx *ctx, struct probe
 {
 	_cleanup_(accounts_db_free) struct accounts_db db = {};
 	_cleanup_free_ char *shells = NULL;
-	struct homes_ctx h = { .root = ctx->root, .obs = STRBUF_INIT, .ret = ret };
+	struct homes_ctx h = { .root = ctx->root, .obs = STRBUF_INIT, .ret = ret, .actx = ctx };
 	char expected[96];
 	const char *rule = check_arg(c, "rule"), *v = check_arg(c, "mode_max");
 	unsigned max = v ? (unsigned)strtoul(v, NULL, 8) : 0750, n_users = 0;
@@ -221,9 +226,13 @@ static int homes_eval(const struct check *c, struct audit_ctx *ctx, struct probe
 	if (r < 0)
 		return probe_result_setf_reason(ret, VERDICT_ERROR, "cannot read /etc/shells: %s", strerror(-r));
 
-	for (size_t i = 0; i < db.n_pw && r >= 0; i++) {
+	for (size_t i = 0; i < db.n_pw && r >= 0 && !h.cancelled; i++) {
 		if (!shell_is_interactive(shells, db.pw[i].shell))
 			continue;
+		if (audit_cancelled(ctx)) {
+			h.cancelled = true;
+			break;
+		}
 		n_users++;
 		if (dots)
 			r = check_dot_files(&h, &db.pw[i]);
@@ -242,7 +251,9 @@ static int homes_eval(const struct check *c, struct audit_ctx *ctx, struct probe
 	else
 		snprintf(expected, sizeof(expected), "each home a directory owned by its user, mode <= %04o", max);
 	if (r >= 0) {
-		if (h.overflow)
+		if (h.cancelled)
+			r = probe_result_setf_reason(ret, VERDICT_ERROR, "audit cancelled while reading the home directories");
+		else if (h.overflow)
 			r = probe_result_setf_reason(ret, VERDICT_ERROR, "more than %u dot files in the home directories",
 						     HOMES_MAX_ENTRIES);
 		else

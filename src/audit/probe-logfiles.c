@@ -57,9 +57,10 @@ struct log_ctx {
 	unsigned uid_min;
 	unsigned long long seen;
 	unsigned bad;
-	bool overflow;
+	bool overflow, cancelled;
 	struct strbuf obs;
 	struct probe_result *ret;
+	const struct audit_ctx *actx;
 };
 
 static int logfiles_validate(const struct check *c, struct diag *d)
@@ -168,6 +169,10 @@ static int walk_logs(struct log_ctx *lc, int dfd, const char *path, dev_t dev, u
 			lc->overflow = true;
 			break;
 		}
+		if (audit_cancelled(lc->actx)) {
+			lc->cancelled = true;
+			break;
+		}
 		if (fstatat(dirfd(dp), de->d_name, &st, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT) < 0)
 			continue;
 		child = path_join(path, de->d_name);
@@ -221,7 +226,7 @@ static int load_db(struct audit_ctx *ctx, struct log_ctx *lc, struct diag *d)
 
 static int logfiles_eval(const struct check *c, struct audit_ctx *ctx, struct probe_result *ret)
 {
-	struct log_ctx lc = { .obs = STRBUF_INIT, .ret = ret };
+	struct log_ctx lc = { .obs = STRBUF_INIT, .ret = ret, .actx = ctx };
 	struct diag d = {};
 	struct stat st;
 	int fd, r;
@@ -246,6 +251,8 @@ static int logfiles_eval(const struct check *c, struct audit_ctx *ctx, struct pr
 			strbuf_printf(&lc.obs, "none in %llu entries", lc.seen);
 		if (strbuf_error(&lc.obs) < 0)
 			r = -ENOMEM;
+		else if (lc.cancelled)
+			r = probe_result_setf_reason(ret, VERDICT_ERROR, "audit cancelled during the walk of %s", LOG_DIR);
 		else if (lc.overflow)
 			r = probe_result_setf_reason(ret, VERDICT_ERROR, "more than %u entries below %s",
 						     LOG_MAX_ENTRIES, LOG_DIR);

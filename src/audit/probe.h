@@ -16,6 +16,8 @@
  * ctx->root->live and returns VERDICT_NOT_APPLICABLE with a reason.
  */
 
+#include <stdatomic.h>
+
 #include "diag.h"
 #include "rootfs.h"
 #include "severity.h"
@@ -117,8 +119,19 @@ struct probe {
 
 struct audit_ctx {
 	const struct rootfs *root;
+	/* Set (by another thread) to ask the run to stop, or NULL: never.
+	 * A probe with a long loop (the files walk, logfiles, homes) checks it
+	 * as it goes and, once it is set, returns VERDICT_ERROR with a reason
+	 * saying so: a check cut short is never a pass.  Borrowed. */
+	const atomic_bool *cancel;
 	void *cache[AUDIT_MAX_PROBES];
 };
+
+/* True once ctx->cancel is set. */
+static inline bool audit_cancelled(const struct audit_ctx *ctx)
+{
+	return ctx->cancel && atomic_load_explicit(ctx->cancel, memory_order_relaxed);
+}
 
 /* Cache slot of a probe (by its struct probe address). */
 void **audit_ctx_cache(struct audit_ctx *ctx, const struct probe *p);

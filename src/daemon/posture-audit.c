@@ -155,6 +155,7 @@ int posture_audit_collect(const struct posture_audit *pa, const struct rootfs *r
 		return r;
 	}
 	audit_ctx_init(&ctx, root);
+	ctx.cancel = cancel;
 	for (; rep->n < rep->set.n; rep->n++) {
 		struct probe_result *pr = &rep->results[rep->n];
 

@@ -184,6 +184,34 @@ static void test_files_one_walk(void)
 	at_remove("/shared");
 }
 
+/* vigild cancels a run at SIGTERM: with the flag set the walk stops at
+ * its first entry, and the check is an error that says why, never a pass
+ * (nor a fail built from a partial walk). */
+static void test_files_cancel(void)
+{
+	struct audit_ctx ctx = {};
+	atomic_bool cancel = true;
+
+	for (int i = 0; i < 50; i++) {
+		char p[64];
+
+		snprintf(p, sizeof(p), "/cancel/d%d/f", i);
+		at_write(p, "");
+	}
+	at_chmod("/cancel/d7/f", 0666);
+	ctx.cancel = &cancel;
+	is_int(at_eval_ctx("probe = files\nfind = world_writable\nunder = /cancel", false, &ctx), VERDICT_ERROR,
+	       "a cancelled walk is an error");
+	ok(at_res.reason && strstr(at_res.reason, "cancelled"), "the reason says it was cancelled");
+	is_int((int)at_res.n_findings, 0, "no findings from a partial walk");
+	is_int(at_eval_ctx("probe = files\nfind = unowned\nunder = /cancel", false, &ctx), VERDICT_ERROR,
+	       "a check sharing the cancelled walk is an error too");
+	audit_ctx_done(&ctx);
+	is_int(at_eval("probe = files\nfind = world_writable\nunder = /cancel"), VERDICT_FAIL,
+	       "without the flag the same walk finds the file");
+	at_remove("/cancel");
+}
+
 /* find = setid_unaudited: the setuid/setgid files of the same walk that
  * no execution rule of audit.rules watches (CIS 6.3.3.6). */
 static void test_files_setid(void)
@@ -231,6 +259,7 @@ static void test_files(void)
 	test_files_findings();
 	test_files_findings_trimmed();
 	test_files_one_walk();
+	test_files_cancel();
 	test_files_setid();
 	test_files_local_mounts();
 	at_mkdir("/proc/x", 0777);

@@ -66,6 +66,18 @@ static void test_homes(void)
 	at_remove("/home/bob/.rhosts");
 	chown_path("/home/alice/.bashrc", 1001);
 	is_int(at_eval(DOTS), VERDICT_FAIL, "a dot file owned by another user fails");
+	chown_path("/home/alice/.bashrc", 1000);
+	{
+		struct audit_ctx ctx = {};
+		atomic_bool cancel = true;
+
+		ctx.cancel = &cancel;
+		is_int(at_eval_ctx(DOTS, false, &ctx), VERDICT_ERROR, "cancelled: an error, not a pass");
+		ok(at_res.reason && strstr(at_res.reason, "cancelled"), "the reason says it was cancelled");
+		audit_ctx_done(&ctx);
+		is_int(at_eval_ctx(HOMES, false, &ctx), VERDICT_ERROR, "home_dirs too");
+		audit_ctx_done(&ctx);
+	}
 	at_remove("/home");
 }
 

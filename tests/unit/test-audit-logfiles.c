@@ -44,5 +44,17 @@ int main(void)
 	at_remove("/var/log/app.log");
 	logfile("/var/log/wtmp", 0666, 0, 43);
 	is_int(at_eval(LOGS), VERDICT_FAIL, "wtmp writable by others fails");
+	{
+		struct audit_ctx ctx = {};
+		atomic_bool cancel = true;
+
+		ctx.cancel = &cancel;
+		is_int(at_eval_ctx(LOGS, false, &ctx), VERDICT_ERROR, "a cancelled walk is an error, not a fail");
+		ok(at_res.reason && strstr(at_res.reason, "cancelled"), "the reason says it was cancelled");
+		audit_ctx_done(&ctx);
+		logfile("/var/log/wtmp", 0664, 0, 43);
+		is_int(at_eval_ctx(LOGS, false, &ctx), VERDICT_ERROR, "... and not a pass");
+		audit_ctx_done(&ctx);
+	}
 	return tap_done();
 }
