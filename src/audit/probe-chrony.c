@@ -6,8 +6,10 @@
  * matching files in place; "confdir DIR..." reads the *.conf files of
  * the directories (a name in an earlier directory hides it in later
  * ones) in name order; "sourcedir DIR..." does the same with *.sources
- * files, which may only hold sources.  The first value of a directive
- * wins, except for sources, which add up.
+ * files, which may only hold sources.  The last value of a directive
+ * wins, as chronyd's parse_string() and parse_int() (conf.c) replace the
+ * value at each line, across files in the order chronyd reads them;
+ * sources add up.
  *
  *	sources = yes		at least one server, pool, peer or refclock
  *	directive = NAME	otherwise: the value of the directive ...
@@ -140,7 +142,10 @@ static int read_line(const struct rootfs *root, char *line, const char *path, un
 		return read_dirs(root, args, ".conf", false, depth, st);
 	if (streq(s, "sourcedir"))
 		return read_dirs(root, args, ".sources", true, depth, st);
-	if (st->directive && streq(s, st->directive) && !st->value) {
+	if (st->directive && streq(s, st->directive)) {
+		free(st->value);
+		free(st->where);
+		st->where = NULL;
 		st->value = strdup(args);
 		if (!st->value || asprintf(&st->where, "%s:%u", path, lineno) < 0) {
 			st->where = NULL;
