@@ -11,10 +11,14 @@
  *    hides the same name in later ones, and a drop-in linked to
  *    /dev/null masks it (systemd.syntax(7), journald.conf(5)
  *    "CONFIGURATION DIRECTORIES AND PRECEDENCE");
- *  - conf-parser.c: lines starting with '#' or ';' are comments, a
- *    trailing backslash joins the next line (as a space), "[Section]"
- *    starts a section, "Key=Value" with blanks around both stripped; keys
- *    and section names are case-sensitive; only the given section counts;
+ *  - conf-parser.c: lines starting with '#' or ';' (after blanks) are
+ *    comments, dropped before continuations are looked at, so a comment
+ *    never continues and one between continued lines is left out; a
+ *    backslash at the very end of a line, unless itself escaped ("\\"),
+ *    joins the next line (as a space), also at the end of the file;
+ *    "[Section]" starts a section, "Key=Value" with blanks around both
+ *    stripped; keys and section names are case-sensitive; only the given
+ *    section counts;
  *  - the last assignment wins, and an empty one ("Key=") resets the
  *    setting to its compiled-in default.
  *
@@ -121,63 +125,106 @@ static char *strip(char *s)
 	return s;
 }
 
+/* The next line of [*p, end) without its "\n" (or "\r\n"), NUL-terminated
+ * in place, or NULL at the end; an embedded NUL ends it early.  Unlike
+ * confdirs_next_line(), trailing blanks are kept: "Key=x \\ " does not
+ * continue, as conf-parser.c looks for the backslash at the very end. */
+static char *next_line(char **p, char *end)
+{
+	char *line = *p, *nl;
+	size_t n;
+
+	if (line >= end)
+		return NULL;
+	nl = memchr(line, '\n', (size_t)(end - line));
+	*p = nl ? nl + 1 : end;
+	if (nl)
+		*nl = '\0';
+	n = strlen(line);
+	if (n > 0 && line[n - 1] == '\r')
+		line[n - 1] = '\0';
+	return line;
+}
+
+/* conf-parser.c's test: the line ends in a backslash that no backslash
+ * before it escapes. */
+static bool continues(const char *s)
+{
+	bool escaped = false;
+
+	for (; *s; s++)
+		escaped = escaped ? false : *s == '\\';
+	return escaped;
+}
+
+/* One logical line (continuations joined), first read at line `first`. */
+static int parse_logical(char *l, const char *path, unsigned first, const char *section, const char *key,
+			 bool *in_section, struct sconf_value *v)
+{
+	const char *val;
+	char *eq;
+
+	l = strip(l);
+	if (*l == '\0')
+		return 0;
+	if (*l == '[') {
+		size_t m = strlen(l);
+
+		*in_section = m >= 2 && l[m - 1] == ']' && m - 2 == strlen(section) && strncmp(l + 1, section, m - 2) == 0;
+		return 0;
+	}
+	eq = strchr(l, '=');
+	if (!*in_section || !eq)
+		return 0;
+	*eq = '\0';
+	if (!streq(strip(l), key))
+		return 0;
+	val = strip(eq + 1);
+	free(v->value);
+	free(v->where);
+	v->where = NULL;
+	v->value = *val ? strdup(val) : NULL;
+	if ((*val && !v->value) || asprintf(&v->where, "%s:%u", path, first) < 0) {
+		v->where = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 /* Apply one file's assignments of section/key to *v. */
 static int parse_text(char *text, size_t len, const char *path, const char *section, const char *key,
 		      struct sconf_value *v)
 {
 	_cleanup_strbuf_ struct strbuf logical = STRBUF_INIT;
-	char *p = text, *end = text + len, *raw;
-	bool in_section = false;
+	char *p = text, *end = text + len, *raw, empty[1] = "";
+	bool in_section = false, pending = false;
 	unsigned lineno = 0, first = 0;
+	int r;
 
-	while ((raw = confdirs_next_line(&p, end))) {
-		char *l, *eq;
-		size_t n;
+	while ((raw = next_line(&p, end))) {
+		const char *t = raw + strspn(raw, " \t\r");
 
 		lineno++;
-		n = strlen(raw);
-		if (logical.len == 0)
-			first = lineno;
-		if (n > 0 && raw[n - 1] == '\\') {
-			/* conf-parser.c turns the backslash into a blank */
-			raw[n - 1] = ' ';
-			strbuf_puts(&logical, raw);
+		if (*t == '#' || *t == ';')
 			continue;
-		}
+		if (!pending)
+			first = lineno;
+		pending = continues(raw);
+		if (pending)
+			raw[strlen(raw) - 1] = ' ';	/* conf-parser.c turns the backslash into a blank */
 		strbuf_puts(&logical, raw);
 		if (strbuf_error(&logical) < 0)
 			return -ENOMEM;
-		l = strip(logical.buf ? logical.buf : (char *)"");
-		if (*l == '\0' || *l == '#' || *l == ';') {
-			strbuf_reset(&logical);
+		if (pending)
 			continue;
-		}
-		if (*l == '[') {
-			size_t m = strlen(l);
-
-			in_section = m >= 2 && l[m - 1] == ']' && m - 2 == strlen(section) &&
-				     strncmp(l + 1, section, m - 2) == 0;
-			strbuf_reset(&logical);
-			continue;
-		}
-		eq = strchr(l, '=');
-		if (in_section && eq) {
-			*eq = '\0';
-			if (streq(strip(l), key)) {
-				const char *val = strip(eq + 1);
-
-				free(v->value);
-				free(v->where);
-				v->value = *val ? strdup(val) : NULL;
-				if ((*val && !v->value) || asprintf(&v->where, "%s:%u", path, first) < 0) {
-					v->where = NULL;
-					return -ENOMEM;
-				}
-			}
-		}
+		r = parse_logical(logical.buf ? logical.buf : empty, path, first, section, key, &in_section, v);
 		strbuf_reset(&logical);
+		if (r < 0)
+			return r;
 	}
-	return 0;
+	/* a continuation still open at the end of the file is a line too */
+	return pending ? parse_logical(logical.buf ? logical.buf : empty, path, first, section, key, &in_section, v)
+		       : 0;
 }
 
 static int read_one(const struct audit_ctx *ctx, const char *path, const char *section, const char *key,

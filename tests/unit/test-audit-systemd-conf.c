@@ -53,6 +53,30 @@ static void test_syntax(void)
 	is_int(at_eval(CHECK("SystemMaxUse", "set = yes")), VERDICT_FAIL, "unset");
 }
 
+/* conf-parser.c (systemd 252) drops comment lines before it looks for a
+ * continuation, and a backslash escaped by another is not one. */
+static void test_continuation(void)
+{
+#define COMPRESS_NO CHECK("Compress", "equals = no\ndefault = yes\nboolean = yes")
+	at_write("/etc/systemd/journald.conf", "[Journal]\n#old \\\nCompress=no\n");
+	is_int(at_eval(COMPRESS_NO), VERDICT_PASS, "a comment ending in a backslash does not swallow the next line");
+	ok(at_observed_has("Compress=no (/etc/systemd/journald.conf:3)"), "observed: %s", at_observed());
+	at_write("/etc/systemd/journald.conf", "[Journal]\n  ; old \\\nCompress=no\n");
+	is_int(at_eval(COMPRESS_NO), VERDICT_PASS, "nor does an indented ';' comment");
+	at_write("/etc/systemd/journald.conf", "[Journal]\nSystemMaxUse=1G\\\\\nCompress=no\n");
+	is_int(at_eval(COMPRESS_NO), VERDICT_PASS, "an escaped backslash at the end is not a continuation");
+	at_write("/etc/systemd/journald.conf", "[Journal]\nSystemMaxUse=1G \\ \nCompress=no\n");
+	is_int(at_eval(COMPRESS_NO), VERDICT_PASS, "nor is a backslash followed by a blank");
+	at_write("/etc/systemd/journald.conf", "[Journal]\nSystemMaxUse=\\\n# a note\n  1G\n");
+	is_int(at_eval(CHECK("SystemMaxUse", "set = yes")), VERDICT_PASS, "a comment between continued lines...");
+	ok(at_observed_has("SystemMaxUse=1G (/etc/systemd/journald.conf:2)"), "... is left out: %s", at_observed());
+	at_write("/etc/systemd/journald.conf", "[Journal]\nCompress=no \\");
+	is_int(at_eval(COMPRESS_NO), VERDICT_PASS, "a continuation open at the end of the file still counts");
+	at_write("/etc/systemd/journald.conf", "[Journal]\nCompress=\\\n  no\n");
+	is_int(at_eval(COMPRESS_NO), VERDICT_PASS, "a plain continuation joins");
+#undef COMPRESS_NO
+}
+
 static void test_validate(void)
 {
 	struct check_set set = CHECK_SET_INIT;
@@ -73,6 +97,7 @@ int main(void)
 	at_init();
 	test_precedence();
 	test_syntax();
+	test_continuation();
 	test_validate();
 	return tap_done();
 }
