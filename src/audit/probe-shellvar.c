@@ -14,7 +14,8 @@
  *    ("$GRUB_CMDLINE_LINUX audit=1" appends), an unknown name to "";
  *  - a value that needs a command ($(...), `...`) or any other expansion
  *    cannot be known without running the file: a check of that variable
- *    is an error, not a guess.
+ *    is an error, not a guess; so is a value longer than
+ *    SHELLVAR_MAX_VALUE.
  * Other commands (., functions) are not followed, and an assignment
  * inside if or case counts as if it were unconditional.
  *
@@ -162,8 +163,25 @@ struct lexer {
 	const struct shvars *vars;
 };
 
-/* Append the expansion of $... at l->p (just after the '$'). */
-static bool expand(struct lexer *l, struct strbuf *out)
+/* Append to the word being read while it is known.  A word that would
+ * grow past SHELLVAR_MAX_VALUE is unknown at once and nothing more is
+ * appended: the limit is checked as the word grows, not once it is
+ * complete, since "A=$A$A$A..." in a hostile image would otherwise build
+ * 64 KiB per '$A' of a 1 MiB file before the check. */
+static void word_put(struct strbuf *out, const char *s, size_t n, bool *known)
+{
+	if (!*known)
+		return;
+	if (n > SHELLVAR_MAX_VALUE - MIN(out->len, (size_t)SHELLVAR_MAX_VALUE)) {
+		*known = false;
+		return;
+	}
+	strbuf_append(out, s, n);
+}
+
+/* Append the expansion of $... at l->p (just after the '$'); *known
+ * becomes false if it needs the shell. */
+static void expand(struct lexer *l, struct strbuf *out, bool *known)
 {
 	const char *name;
 	size_t n = 0;
@@ -174,15 +192,16 @@ static bool expand(struct lexer *l, struct strbuf *out)
 	name = l->p;
 	while (l->p + n < l->end && name_char(name[n], n == 0))
 		n++;
-	if (n == 0 || (braced && (l->p + n >= l->end || name[n] != '}')))
-		return false;	/* $(, $?, ${x:-y}, ...: needs the shell */
+	if (n == 0 || (braced && (l->p + n >= l->end || name[n] != '}'))) {
+		*known = false;	/* $(, $?, ${x:-y}, ...: needs the shell */
+		return;
+	}
 	l->p += n + (braced ? 1 : 0);
 	const struct shvar *v = shvars_find(l->vars, name, n);
 	if (v && !v->value)
-		return false;
-	if (v)
-		strbuf_puts(out, v->value);
-	return true;
+		*known = false;
+	else if (v)
+		word_put(out, v->value, strlen(v->value), known);
 }
 
 /* Skip a command substitution up to its closing ')' (nested ones
@@ -206,7 +225,8 @@ static void skip_command(struct lexer *l, char close)
 }
 
 /* Read one word at l->p into out; *ret_known is false if it needs the
- * shell.  Stops at an unquoted blank, newline or ';'. */
+ * shell or is longer than SHELLVAR_MAX_VALUE (out then holds at most
+ * that much).  Stops at an unquoted blank, newline or ';'. */
 static void read_word(struct lexer *l, struct strbuf *out, bool *ret_known)
 {
 	char q = 0;
@@ -224,24 +244,22 @@ static void read_word(struct lexer *l, struct strbuf *out, bool *ret_known)
 			if (ch == '\'')
 				q = 0;
 			else
-				strbuf_putc(out, ch);
+				word_put(out, &ch, 1, ret_known);
 		} else if (ch == '\\' && l->p < l->end) {
 			char nx = *l->p++;
 
 			if (nx == '\n')
 				l->line++;	/* line continuation: nothing */
-			else if (q == '"' && !strchr("$\"\\`", nx)) {
-				strbuf_putc(out, ch);
-				strbuf_putc(out, nx);
-			} else
-				strbuf_putc(out, nx);
+			else if (q == '"' && !strchr("$\"\\`", nx))
+				word_put(out, l->p - 2, 2, ret_known);	/* the backslash stays */
+			else
+				word_put(out, &nx, 1, ret_known);
 		} else if (ch == '$' && l->p < l->end && *l->p == '(') {
 			skip_command(l, ')');
 			*ret_known = false;
-		} else if (ch == '$') {
-			if (!expand(l, out))
-				*ret_known = false;
-		} else if (ch == '`') {
+		} else if (ch == '$')
+			expand(l, out, ret_known);
+		else if (ch == '`') {
 			skip_command(l, '`');
 			*ret_known = false;
 		} else if (q == 0 && (ch == '\'' || ch == '"'))
@@ -249,7 +267,7 @@ static void read_word(struct lexer *l, struct strbuf *out, bool *ret_known)
 		else if (q == '"' && ch == '"')
 			q = 0;
 		else
-			strbuf_putc(out, ch);
+			word_put(out, &ch, 1, ret_known);
 	}
 	if (q != 0)
 		*ret_known = false;	/* unterminated quote: the shell fails */
@@ -477,7 +495,8 @@ static int shellvar_eval(const struct check *c, struct audit_ctx *ctx, struct pr
 		if (v && !v->value)
 			return probe_result_setf_reason(ret, VERDICT_ERROR,
 							"%s at %s needs the shell to evaluate (command substitution "
-							"or parameter expansion)", t, v->where);
+							"or parameter expansion) or is longer than %d bytes",
+							t, v->where, SHELLVAR_MAX_VALUE);
 		if (!v)
 			continue;
 		any = true;

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The "shellvar" probe: /etc/default/grub as grub-mkconfig sources it. */
+#include <sys/resource.h>
+
 #include "audit-tree.h"
 
 #define GRUB "probe = shellvar\nfile = /etc/default/grub\ndropins = /etc/default/grub.d/*.cfg\n"
@@ -58,6 +60,46 @@ static void test_tmout(void)
 	at_remove("/etc/bash.bashrc");
 }
 
+static long max_rss_kib(void)
+{
+	struct rusage ru;
+
+	return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : 0;
+}
+
+/* A hostile image (--root) cannot make the reader build huge words: a
+ * doubling chain takes A to the value limit (64 KiB), then one word names
+ * it thousands of times.  The word is unknown as soon as it passes the
+ * limit, instead of growing to 128 MiB first and being judged after. */
+static void test_growth(void)
+{
+	enum { REFS = 2000 };
+	char *text = malloc(64 + 16 * 16 + 2 * REFS + 64), *p = text;
+	long before;
+
+	if (!text)
+		exit(99);
+	p += sprintf(p, "A=x\n");
+	for (int i = 0; i < 16; i++)
+		p += sprintf(p, "A=\"$A$A\"\n");	/* 2^16 bytes: at the limit, still known */
+	p += sprintf(p, "B=");
+	for (int i = 0; i < REFS; i++)
+		p += sprintf(p, "$A");
+	p += sprintf(p, "\nC=\"$A$A\"\n");
+	at_write("/etc/default/hostile", text);
+	free(text);
+
+	before = max_rss_kib();
+	is_int(at_eval("probe = shellvar\nfile = /etc/default/hostile\nvar = B\nequals = x"), VERDICT_ERROR,
+	       "a word past the value limit cannot be evaluated");
+	ok(max_rss_kib() - before < 32 * 1024, "and is not built first (max RSS grew by %ld KiB)", max_rss_kib() - before);
+	is_int(at_eval("probe = shellvar\nfile = /etc/default/hostile\nvar = A\nequals = x"), VERDICT_FAIL,
+	       "the doubling chain up to the limit is still known");
+	is_int(at_eval("probe = shellvar\nfile = /etc/default/hostile\nvar = C\nequals = x"), VERDICT_ERROR,
+	       "one doubling more is not");
+	at_remove("/etc/default/hostile");
+}
+
 static void test_validate(void)
 {
 	struct check_set set = CHECK_SET_INIT;
@@ -74,6 +116,7 @@ static void test_validate(void)
 int main(void)
 {
 	at_init();
+	test_growth();	/* first: it measures the peak memory */
 	test_assignments();
 	test_tmout();
 	test_validate();
