@@ -33,6 +33,7 @@
 #define FILES_MAX_ROOTS 16
 #define FILES_MAX_MOUNTINFO (4 * 1024 * 1024)
 #define FILES_MAX_WALK_ROOTS 4096
+#define FILES_MAX_AUDITED 65536
 
 struct files_walk_cached {
 	char *key;		/* "under|xdev|max" this walk answers */
@@ -59,12 +60,14 @@ static void strv_done(struct strv *l)
 	free(l->v);
 }
 
-static int strv_add(struct strv *l, const char *s, size_t len)
+/* Append a copy of s[0..len); -E2BIG once the list holds max: a caller
+ * says so rather than act on part of the list. */
+static int strv_add(struct strv *l, const char *s, size_t len, size_t max)
 {
 	char *c;
 
-	if (l->n >= FILES_MAX_WALK_ROOTS)
-		return 0;
+	if (l->n >= max)
+		return -E2BIG;
 	c = strndup(s, len);
 	if (!c || grow_array((void **)&l->v, &l->allocated, l->n + 1, sizeof(char *)) < 0) {
 		free(c);
@@ -158,7 +161,8 @@ static bool covered_bind_mount(const struct mount_table *t, const struct mount_e
 
 /* The local file systems mounted below the directories in dirs (live):
  * kernel views (/proc, /sys) and per-user runtime directories
- * (/run/user/UID, which CIS leaves out) are not walked. */
+ * (/run/user/UID, which CIS leaves out) are not walked.  -E2BIG beyond
+ * FILES_MAX_WALK_ROOTS: walking only some would pass files never seen. */
 static int add_local_mounts(const struct rootfs *root, struct strv *dirs)
 {
 	_cleanup_(mount_table_done) struct mount_table t = MOUNT_TABLE_INIT;
@@ -181,7 +185,7 @@ static int add_local_mounts(const struct rootfs *root, struct strv *dirs)
 			continue;
 		for (size_t j = 0; j < n_dirs && !wanted; j++)
 			wanted = path_below(e->target, dirs->v[j]);
-		if (wanted && (r = strv_add(dirs, e->target, strlen(e->target))) < 0)
+		if (wanted && (r = strv_add(dirs, e->target, strlen(e->target), FILES_MAX_WALK_ROOTS)) < 0)
 			return r;
 	}
 	return 0;
@@ -203,8 +207,8 @@ static int run_walk(struct audit_ctx *ctx, const struct idmap *ids, const char *
 		/* "/srv/" and "/srv" are the same directory */
 		while (l > 1 && p[l - 1] == '/')
 			l--;
-		if (strv_add(&dirs, p, l) < 0)
-			return -ENOMEM;
+		if (strv_add(&dirs, p, l, FILES_MAX_WALK_ROOTS) < 0)
+			return -ENOMEM;	/* at most FILES_MAX_ROOTS (validated): only out of memory */
 		if (files_walk_is_skipped(dirs.v[dirs.n - 1]))
 			free(dirs.v[--dirs.n]);
 		p += strcspn(p, " \t");
@@ -236,8 +240,14 @@ static int run_walk(struct audit_ctx *ctx, const struct idmap *ids, const char *
 	return 0;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 /* The paths "-a" rules of an audit.rules file watch for execution
- * (auditctl(8): -F path=FILE with -F perm= including x). */
+ * (auditctl(8): -F path=FILE with -F perm= including x), sorted.  -E2BIG
+ * beyond FILES_MAX_AUDITED: the files they watch would fail unseen. */
 static int audited_paths(const struct rootfs *root, const char *rules, struct strv *ret)
 {
 	_cleanup_free_ char *text = NULL;
@@ -263,9 +273,11 @@ static int audited_paths(const struct rootfs *root, const char *rules, struct st
 			else if (strncmp(t, "perm=", 5) == 0)
 				exec = strchr(t + 5, 'x') != NULL;
 		}
-		if (path && exec && (r = strv_add(ret, path, strlen(path))) < 0)
+		if (path && exec && (r = strv_add(ret, path, strlen(path), FILES_MAX_AUDITED)) < 0)
 			return r;
 	}
+	if (ret->n)
+		qsort(ret->v, ret->n, sizeof(char *), cmp_str);
 	return 0;
 }
 
@@ -273,40 +285,52 @@ static int eval_setid(const struct check *c, struct audit_ctx *ctx, const struct
 		      struct probe_result *ret)
 {
 	const char *rules = check_arg(c, "rules") ? check_arg(c, "rules") : "/etc/audit/audit.rules";
+	const char *under = check_arg(c, "under") ? check_arg(c, "under") : "/";
 	_cleanup_(strv_done) struct strv audited = {};
 	_cleanup_strbuf_ struct strbuf obs = STRBUF_INIT;
+	/* the walk keeps FILES_WALK_MAX_SETID paths but counts them all */
+	unsigned long long total = w->res.setid.count;
+	bool partial = total > w->res.setid.n;
 	unsigned missing = 0;
 	int r;
 
 	r = audited_paths(ctx->root, rules, &audited);
 	if (r == -ENOMEM)
 		return r;
+	if (r == -E2BIG)
+		return probe_result_setf_reason(ret, VERDICT_ERROR, "more than %d execution rules in %s", FILES_MAX_AUDITED,
+						rules);
 	if (r < 0 && r != -ENOENT)
 		return probe_result_setf_reason(ret, VERDICT_ERROR, "cannot read %s: %s", rules, strerror(-r));
 	for (size_t i = 0; i < w->res.setid.n; i++) {
 		const char *f = w->res.setid.paths[i];
-		bool ok = false;
 
-		for (size_t j = 0; j < audited.n && !ok; j++)
-			ok = streq(audited.v[j], f);
-		if (ok)
+		if (audited.n && bsearch(&f, audited.v, audited.n, sizeof(char *), cmp_str))
 			continue;
 		if (++missing <= FILES_MAX_SHOWN)
 			strbuf_printf(&obs, "%s%s", missing > 1 ? ", " : "", f);
 		if (probe_result_add_finding(ret, f) < 0)
 			return -ENOMEM;
 	}
+	/* Unchecked files could lack a rule: no pass, but the ones found
+	 * without one are a fail whatever the others are. */
+	if (missing == 0 && partial)
+		return probe_result_setf_reason(ret, VERDICT_ERROR,
+						"%llu setuid/setgid files under %s: only the first %zu could be checked",
+						total, under, w->res.setid.n);
 	if (missing == 0)
-		strbuf_printf(&obs, "all %zu setuid/setgid files have an audit rule", w->res.setid.n);
+		strbuf_printf(&obs, "all %llu setuid/setgid files have an audit rule", total);
 	else {
 		_cleanup_free_ char *head = strdup(strbuf_str(&obs));
 
 		if (!head)
 			return -ENOMEM;
 		strbuf_reset(&obs);
-		strbuf_printf(&obs, "%u of %zu setuid/setgid files without an execution rule in %s%s: %s%s", missing,
-			      w->res.setid.n, rules, r == -ENOENT ? " (missing)" : "", head,
+		strbuf_printf(&obs, "%u of %llu setuid/setgid files without an execution rule in %s%s: %s%s", missing,
+			      total, rules, r == -ENOENT ? " (missing)" : "", head,
 			      missing > FILES_MAX_SHOWN ? ", ..." : "");
+		if (partial)
+			strbuf_printf(&obs, " (only the first %zu checked)", w->res.setid.n);
 	}
 	if (strbuf_error(&obs) < 0)
 		return -ENOMEM;
@@ -367,6 +391,10 @@ static int files_eval(const struct check *c, struct audit_ctx *ctx, struct probe
 	}
 	if (w->error == -ECANCELED)
 		return probe_result_setf_reason(ret, VERDICT_ERROR, "audit cancelled during the walk of %s", under);
+	if (w->error == -E2BIG)
+		return probe_result_setf_reason(ret, VERDICT_ERROR,
+						"more than %d local file systems to walk under %s (%s): not all could be walked",
+						FILES_MAX_WALK_ROOTS, under, w->error_path ? w->error_path : "mountinfo");
 	if (w->error < 0)
 		return probe_result_setf_reason(ret, VERDICT_ERROR, "cannot walk %s: %s",
 						w->error_path ? w->error_path : under, strerror(-w->error));

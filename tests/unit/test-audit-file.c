@@ -3,6 +3,7 @@
 #include <sys/mount.h>
 
 #include "audit-tree.h"
+#include "files-walk.h"
 
 static void test_file(void)
 {
@@ -239,6 +240,98 @@ static void test_files_setid(void)
 	at_remove("/priv");
 }
 
+/* n audit rules watching /filler/fN for execution, then tail; malloc'ed. */
+static char *filler_rules(int n, const char *tail)
+{
+	size_t size = (size_t)n * 64 + strlen(tail) + 1, len = 0;
+	char *t = malloc(size);
+
+	if (!t)
+		exit(99);
+	for (int i = 0; i < n; i++)
+		len += (size_t)snprintf(t + len, size - len, "-a always,exit -F path=/filler/f%d -F perm=x -k p\n", i);
+	snprintf(t + len, size - len, "%s", tail);
+	return t;
+}
+
+/* No cap is silent: a rule set, a setid list or a set of file systems
+ * larger than the probe takes is said, and never turned into a pass (or
+ * a fail) that the part not looked at could contradict. */
+static void test_files_caps(void)
+{
+	enum { N_SETID = FILES_WALK_MAX_SETID + 10 };
+	char p[64], src[4096], dst[4096], *t;
+	size_t size = 70000 * 64, len = 0;
+
+	/* audit rules past the 4096th still count */
+	at_write("/priv/bin/su", "");
+	at_chmod("/priv/bin/su", 04755);
+	t = filler_rules(5000, "-a always,exit -F path=/priv/bin/su -F perm=x -k privileged\n");
+	at_write("/etc/audit/audit.rules", t);
+	free(t);
+	is_int(at_eval("probe = files\nfind = setid_unaudited\nunder = /priv"), VERDICT_PASS,
+	       "the 5001st rule is read like the first");
+	t = filler_rules(65537, "-a always,exit -F path=/priv/bin/su -F perm=x -k privileged\n");
+	at_write("/etc/audit/audit.rules", t);
+	free(t);
+	is_int(at_eval("probe = files\nfind = setid_unaudited\nunder = /priv"), VERDICT_ERROR,
+	       "more execution rules than the probe takes is an error");
+	ok(at_res.reason && strstr(at_res.reason, "more than 65536 execution rules"), "and says so");
+	at_remove("/priv");
+
+	/* more setid files than the walk keeps: hard links to three files (ext4
+	 * allows 65000 links to one) */
+	for (int k = 0; k < 3; k++) {
+		snprintf(p, sizeof(p), "/setid/src%d", k);
+		at_write(p, "");
+		at_chmod(p, 04755);
+	}
+	for (int i = 0; i < N_SETID - 3; i++) {
+		snprintf(p, sizeof(p), "/setid/l%05d", i);
+		at_path(dst, sizeof(dst), p);
+		snprintf(p, sizeof(p), "/setid/src%d", i % 3);
+		at_path(src, sizeof(src), p);
+		if (link(src, dst) < 0) {
+			perror(dst);
+			exit(99);
+		}
+	}
+	at_write("/etc/audit/audit.rules", "-w /etc/passwd -p wa\n");
+	is_int(at_eval("probe = files\nfind = setid_unaudited\nunder = /setid"), VERDICT_FAIL,
+	       "more setid files than kept, the kept ones unaudited: a fail");
+	snprintf(p, sizeof(p), "65536 of %d setuid/setgid files", N_SETID);
+	ok(at_observed_has(p) && at_observed_has("(only the first 65536 checked)"), "counts all, says what was checked");
+	t = malloc(size);
+	if (!t)
+		exit(99);
+	for (int i = 0; i < FILES_WALK_MAX_SETID; i++)	/* the first 65536 in strcmp order */
+		len += (size_t)snprintf(t + len, size - len, "-a always,exit -F path=/setid/l%05d -F perm=x\n", i);
+	at_write("/etc/audit/audit.rules", t);
+	free(t);
+	is_int(at_eval("probe = files\nfind = setid_unaudited\nunder = /setid"), VERDICT_ERROR,
+	       "every kept one audited, the rest unchecked: an error, not a pass");
+	snprintf(p, sizeof(p), "%d setuid/setgid files under /setid", N_SETID);
+	ok(at_res.reason && strstr(at_res.reason, p), "the reason counts them all: %s", at_res.reason);
+	at_remove("/setid");
+	at_remove("/etc/audit");
+
+	/* live, more local file systems below 'under' than the walk takes */
+	t = malloc(size);
+	if (!t)
+		exit(99);
+	len = (size_t)snprintf(t, size, "22 1 8:1 / / rw - ext4 /dev/sda1 rw\n");
+	for (int i = 0; i < 4100; i++)
+		len += (size_t)snprintf(t + len, size - len, "%d 22 0:%d / /mnt/m%d rw - tmpfs tmpfs rw\n", 100 + i,
+					100 + i, i);
+	at_write("/proc/self/mountinfo", t);
+	free(t);
+	is_int(at_eval_live("probe = files\nfind = world_writable\nunder = /mnt"), VERDICT_ERROR,
+	       "more local file systems than the walk takes is an error, not a pass");
+	ok(at_res.reason && strstr(at_res.reason, "more than 4096 local file systems"), "and says so: %s",
+	   at_res.reason ? at_res.reason : "");
+	at_remove("/proc/self");
+}
+
 static void test_files(void)
 {
 	at_mkdir("/var/tmp", 01777);
@@ -261,6 +354,7 @@ static void test_files(void)
 	test_files_one_walk();
 	test_files_cancel();
 	test_files_setid();
+	test_files_caps();
 	test_files_local_mounts();
 	at_mkdir("/proc/x", 0777);
 	is_int(at_eval("probe = files\nfind = world_writable"), VERDICT_PASS, "/proc is skipped; /var/tmp sticky");
