@@ -3,8 +3,9 @@
  * auditrules: whether /etc/audit/audit.rules, the file auditd loads, is
  * what augenrules would generate from /etc/audit/rules.d now (CIS
  * 6.3.3.21, "augenrules --check" reports "No change").  augenrules (audit
- * 3.0.9, Debian 12) concatenates rules.d/NAME.rules in version order
- * (ls -v), drops empty and comment lines, keeps only the last of each
+ * 3.0.9, Debian 12) concatenates the rules.d/NAME.rules files that
+ * "ls -1v rules.d | grep '\.rules$'" lists, in that order (ls leaves out
+ * dot files), drops empty and comment lines, keeps only the last of each
  * control line (-D, -b, -f, --backlog_wait_time, --loginuid-immutable)
  * at the top and of -e at the end, and keeps every other line in order.
  * The comparison is on that merged form of both sides, so the generated
@@ -104,9 +105,106 @@ static int merge_file(const struct rootfs *root, const char *path, struct merged
 	return merge_text(m, text, len);
 }
 
-static int cmp_version(const void *a, const void *b)
+/*
+ * The order of "ls -v": GNU coreutils 9.1 (Debian 12) compares names with
+ * gnulib's filevercmp() and, when it finds them equal, with strcmp().  It
+ * is not glibc's strverscmp(): "09" is 9 and comes after "1", and letters
+ * sort before other characters ("10a" before "10-a").
+ *
+ * filevercmp() first compares the names without their suffix, the
+ * longest match of (\.[A-Za-z~][A-Za-z0-9~]*)*$, then, if equal, the whole
+ * names, each time with Debian's version comparison: runs of non-digits
+ * by the order below, then runs of digits by value.
+ */
+
+/* ASCII classes, as gnulib's c_is*(): the order does not follow the locale. */
+static bool c_digit(char c)
 {
-	return strverscmp(*(char *const *)a, *(char *const *)b);
+	return c >= '0' && c <= '9';
+}
+
+static bool c_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static size_t name_prefix_len(const char *s)
+{
+	size_t n = strlen(s), prefix = 0;
+
+	for (size_t i = 0; i < n;) {
+		prefix = ++i;
+		while (i + 1 < n && s[i] == '.' && (c_alpha(s[i + 1]) || s[i + 1] == '~'))
+			for (i += 2; i < n && (c_alpha(s[i]) || c_digit(s[i]) || s[i] == '~'); i++)
+				;
+	}
+	return prefix;
+}
+
+/* The rank of s[pos] among non-digits: the end before anything but '~',
+ * letters before other characters. */
+static int ver_order(const char *s, size_t pos, size_t len)
+{
+	char c;
+
+	if (pos == len)
+		return -1;
+	c = s[pos];
+	if (c_digit(c))
+		return 0;
+	if (c_alpha(c))
+		return (unsigned char)c;
+	if (c == '~')
+		return -2;
+	return (unsigned char)c + 256;
+}
+
+static int ver_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	size_t i = 0, j = 0;
+
+	while (i < alen || j < blen) {
+		int first_diff = 0;
+
+		while ((i < alen && !c_digit(a[i])) || (j < blen && !c_digit(b[j]))) {
+			int ca = ver_order(a, i, alen), cb = ver_order(b, j, blen);
+
+			if (ca != cb)
+				return ca - cb;
+			i++;
+			j++;
+		}
+		while (i < alen && a[i] == '0')
+			i++;
+		while (j < blen && b[j] == '0')
+			j++;
+		while (i < alen && j < blen && c_digit(a[i]) && c_digit(b[j])) {
+			if (!first_diff)
+				first_diff = a[i] - b[j];
+			i++;
+			j++;
+		}
+		if (i < alen && c_digit(a[i]))
+			return 1;
+		if (j < blen && c_digit(b[j]))
+			return -1;
+		if (first_diff)
+			return first_diff;
+	}
+	return 0;
+}
+
+/* Names here never start with '.' (skipped) nor are empty, so
+ * filevercmp()'s special cases for those do not arise. */
+static int cmp_ls_version(const void *pa, const void *pb)
+{
+	const char *a = *(char *const *)pa, *b = *(char *const *)pb;
+	size_t alen = strlen(a), blen = strlen(b), ap = name_prefix_len(a), bp = name_prefix_len(b);
+	int r = ver_cmp(a, ap, b, bp);
+
+	if (r == 0 && (ap != alen || bp != blen))
+		r = ver_cmp(a, alen, b, blen);
+	return r ? r : strcmp(a, b);
 }
 
 static void closedirp(DIR **d)
@@ -134,8 +232,8 @@ static int merge_dir(const struct rootfs *root, struct merged *m)
 	while ((de = readdir(dp)) && r >= 0) {
 		size_t l = strlen(de->d_name);
 
-		if (l <= 6 || !streq(de->d_name + l - 6, ".rules"))
-			continue;
+		if (de->d_name[0] == '.' || l <= 6 || !streq(de->d_name + l - 6, ".rules"))
+			continue;	/* ls without -a does not list dot files */
 		if (n >= AR_MAX_FILES || grow_array((void **)&names, &alloc, n + 1, sizeof(char *)) < 0 ||
 		    !(names[n] = strdup(de->d_name)))
 			r = n >= AR_MAX_FILES ? -E2BIG : -ENOMEM;
@@ -143,7 +241,7 @@ static int merge_dir(const struct rootfs *root, struct merged *m)
 			n++;
 	}
 	if (n)
-		qsort(names, n, sizeof(char *), cmp_version);
+		qsort(names, n, sizeof(char *), cmp_ls_version);
 	for (size_t i = 0; i < n && r >= 0; i++) {
 		_cleanup_free_ char *p = path_join(AR_DIR, names[i]);
 

@@ -4,6 +4,37 @@
 
 #define AR "probe = auditrules\ncompare = rules.d\n"
 
+/* augenrules merges what "ls -1v rules.d | grep '\.rules$'" lists: no dot
+ * files, in GNU ls's version order (coreutils 9.1), which is neither
+ * strcmp nor strverscmp.  The expected order was taken from ls itself. */
+static void test_ls_order(void)
+{
+	static const char *const names[] = { "1-b", "09-a", "10a", "10-a", "010-z", "10-z", "a~", "a.b", "a" };
+	char p[128], rules[1024] = "";
+
+	at_remove("/etc/audit");
+	at_write("/etc/audit/rules.d/10-x.rules", "-w /x -p wa\n");
+	at_write("/etc/audit/rules.d/.10-x.rules", "-w /hidden -p wa\n");
+	at_write("/etc/audit/audit.rules", "-w /x -p wa\n");
+	is_int(at_eval(AR), VERDICT_PASS, "a dot file in rules.d is not merged (ls does not list it)");
+	at_remove("/etc/audit");
+	for (size_t i = ELEMENTSOF(names); i > 0; i--) {	/* created in reverse, so no order comes for free */
+		char line[64];
+
+		snprintf(p, sizeof(p), "/etc/audit/rules.d/%s.rules", names[i - 1]);
+		snprintf(line, sizeof(line), "-w /%s -p wa\n", names[i - 1]);
+		at_write(p, line);
+	}
+	for (size_t i = 0; i < ELEMENTSOF(names); i++) {
+		snprintf(p, sizeof(p), "-w /%s -p wa\n", names[i]);
+		strcat(rules, p);
+	}
+	at_write("/etc/audit/audit.rules", rules);
+	is_int(at_eval(AR), VERDICT_PASS, "merged in ls -v order: 1-b 09-a 10a 10-a 010-z 10-z a~ a.b a");
+	if (at_res.verdict != VERDICT_PASS)
+		diag("observed: %s", at_observed());
+}
+
 int main(void)
 {
 	at_init();
@@ -24,5 +55,6 @@ int main(void)
 	ok(at_observed_has("-e: '-e 1'"), "observed: %s", at_observed());
 	at_remove("/etc/audit/audit.rules");
 	is_int(at_eval(AR), VERDICT_FAIL, "no audit.rules at all");
+	test_ls_order();
 	return tap_done();
 }
