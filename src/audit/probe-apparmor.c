@@ -19,7 +19,9 @@
  *	modes = enforce complain	the modes allowed (default: enforce
  *					complain kill, kill being stricter
  *					than enforce)
- * No profile at all fails: nothing is confined.
+ * No profile at all fails: nothing is confined.  Offline, beyond
+ * AA_MAX_PROFILES files the rest are not read, and that is said: an
+ * error if none of those read fails.
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -40,6 +42,7 @@ static const char *const aa_modes[] = { "enforce", "complain", "kill", "unconfin
 
 struct aa_count {
 	unsigned total, bad, disabled;
+	bool truncated;		/* more than AA_MAX_PROFILES: the rest not read */
 	struct strbuf obs;	/* the first offenders */
 	const char *allowed;
 };
@@ -87,20 +90,24 @@ static int aa_validate(const struct check *c, struct diag *d)
 	return 0;
 }
 
-static void note(struct aa_count *n, const char *name, size_t name_len, const char *mode, size_t mode_len)
+/* Count a profile; false if its mode is not allowed. */
+static bool note(struct aa_count *n, const char *name, size_t name_len, const char *mode, size_t mode_len)
 {
 	n->total++;
 	if (word_in(n->allowed, mode, mode_len))
-		return;
+		return true;
 	if (++n->bad > AA_SHOWN)
-		return;
+		return false;
 	if (n->obs.len)
 		strbuf_puts(&n->obs, ", ");
 	strbuf_printf(&n->obs, "%.*s (%.*s)", (int)MIN(name_len, 200u), name, (int)mode_len, mode);
+	return false;
 }
 
 /* Kernel list: "NAME (MODE)"; NAME may contain blanks, MODE is the last
- * parenthesised word. */
+ * parenthesised word.  The kernel does not say which file a profile came
+ * from, so an offender's finding is its name: for a profile attached by
+ * path (most of them), the path of the program it confines. */
 static int count_live(struct audit_ctx *ctx, struct aa_count *n, struct probe_result *ret, bool *ret_done)
 {
 	_cleanup_free_ char *text = NULL;
@@ -124,7 +131,11 @@ static int count_live(struct audit_ctx *ctx, struct aa_count *n, struct probe_re
 
 		if (!open || l < 3 || line[l - 1] != ')' || open == line)
 			continue;
-		note(n, line, (size_t)(open - line - 1), open + 1, (size_t)(line + l - 1 - open - 1));
+		if (note(n, line, (size_t)(open - line - 1), open + 1, (size_t)(line + l - 1 - open - 1)))
+			continue;
+		open[-1] = '\0';	/* the blank before "(MODE)" */
+		if (probe_result_add_finding(ret, line) < 0)
+			return -ENOMEM;
 	}
 	*ret_done = false;
 	return 0;
@@ -215,16 +226,17 @@ static int count_offline(struct audit_ctx *ctx, struct aa_count *n, struct probe
 		/* a link is resolved inside the image, never on the host */
 		if (rootfs_stat(ctx->root, path, true, &st) < 0 || !S_ISREG(st.st_mode))
 			continue;
-		if (n->total + n->disabled >= AA_MAX_PROFILES)
+		if (n->total + n->disabled >= AA_MAX_PROFILES) {
+			n->truncated = true;
 			break;
+		}
 		if (exists_in(ctx->root, AA_DIR "/disable", de->d_name)) {
 			n->disabled++;
 			continue;
 		}
 		mode = exists_in(ctx->root, AA_DIR "/force-complain", de->d_name) ? "complain"
 										 : file_mode(ctx->root, path);
-		note(n, de->d_name, strlen(de->d_name), mode, strlen(mode));
-		if (!word_in(n->allowed, mode, strlen(mode)) && probe_result_add_finding(ret, path) < 0)
+		if (!note(n, de->d_name, strlen(de->d_name), mode, strlen(mode)) && probe_result_add_finding(ret, path) < 0)
 			return -ENOMEM;
 	}
 	*ret_done = false;
@@ -244,6 +256,13 @@ static int aa_eval(const struct check *c, struct audit_ctx *ctx, struct probe_re
 		strbuf_free(&n.obs);
 		return r;
 	}
+	/* profiles not read may be in any mode: no pass, but an offender
+	 * among those read is a fail whatever the others are */
+	if (n.truncated && !n.bad) {
+		strbuf_free(&n.obs);
+		return probe_result_setf_reason(ret, VERDICT_ERROR, "more than %u profiles in %s: only the first %u read",
+						AA_MAX_PROFILES, AA_DIR, AA_MAX_PROFILES);
+	}
 	if (n.total == 0)
 		strbuf_puts(&obs, "no profile loaded");
 	else if (n.bad)
@@ -253,6 +272,8 @@ static int aa_eval(const struct check *c, struct audit_ctx *ctx, struct probe_re
 		strbuf_printf(&obs, "%u profiles, all %s", n.total, n.allowed);
 	if (n.disabled)
 		strbuf_printf(&obs, " (%u disabled in %s/disable)", n.disabled, AA_DIR);
+	if (n.truncated)
+		strbuf_printf(&obs, " (more than %u profiles: only the first %u read)", AA_MAX_PROFILES, AA_MAX_PROFILES);
 	strbuf_printf(&exp, "at least one profile, each one of: %s", n.allowed);
 	r = strbuf_error(&obs) < 0 || strbuf_error(&exp) < 0 || strbuf_error(&n.obs) < 0 ? -ENOMEM : 0;
 	strbuf_free(&n.obs);

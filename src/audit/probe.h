@@ -79,7 +79,9 @@ struct probe_result {
 	 * of the files probe (in path order), the checked path of a failing
 	 * file probe, the file whose line decided a configuration check
 	 * (systemd-conf, rsyslog, sudoers tag, auditrules), each offending
-	 * home, dot file, log file or AppArmor profile.  The observed text may
+	 * home, dot file, log file or AppArmor profile (its file offline;
+	 * live, the name the kernel lists, which for a profile attached by
+	 * path is the confined program's path).  The observed text may
 	 * show only the first few; this holds up to PROBE_MAX_FINDINGS.  Owned
 	 * by the result (each string and the array), freed by
 	 * probe_result_done(); NULL and 0 when the probe reports none. */
