@@ -18,7 +18,9 @@
  *
  * Names are the image's (passwd, group); regular files only, symbolic
  * links are not followed, the walk stays on one file system and is
- * bounded.  Without /var/log: not_applicable.
+ * bounded; directories that cannot be opened or are nested deeper than
+ * LOG_MAX_DEPTH are counted in the observed value.  Without /var/log:
+ * not_applicable.
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -56,6 +58,7 @@ struct log_ctx {
 	struct accounts_db db;
 	unsigned uid_min;
 	unsigned long long seen;
+	unsigned long long n_unreadable, n_too_deep;	/* directories not read */
 	unsigned bad;
 	bool overflow, cancelled;
 	struct strbuf obs;
@@ -182,10 +185,19 @@ static int walk_logs(struct log_ctx *lc, int dfd, const char *path, dev_t dev, u
 		}
 		if (S_ISREG(st.st_mode))
 			check_file(lc, child, de->d_name, &st);
-		else if (S_ISDIR(st.st_mode) && st.st_dev == dev && depth + 1 < LOG_MAX_DEPTH) {
-			int cfd = openat(dirfd(dp), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		else if (S_ISDIR(st.st_mode) && st.st_dev == dev) {
+			int cfd;
 
-			if (cfd >= 0)
+			/* said in the observed value, as the files probe does:
+			 * the logs below were not judged */
+			if (depth + 1 >= LOG_MAX_DEPTH) {
+				lc->n_too_deep++;
+				continue;
+			}
+			cfd = openat(dirfd(dp), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (cfd < 0)
+				lc->n_unreadable++;
+			else
 				r = walk_logs(lc, cfd, child, dev, depth + 1);
 		}
 	}
@@ -249,6 +261,11 @@ static int logfiles_eval(const struct check *c, struct audit_ctx *ctx, struct pr
 			strbuf_printf(&lc.obs, " and %u more", lc.bad - LOG_SHOWN);
 		if (!lc.bad)
 			strbuf_printf(&lc.obs, "none in %llu entries", lc.seen);
+		if (lc.n_unreadable)
+			strbuf_printf(&lc.obs, " (%llu directories could not be read)", lc.n_unreadable);
+		if (lc.n_too_deep)
+			strbuf_printf(&lc.obs, " (%llu directories deeper than %d levels not read)", lc.n_too_deep,
+				      LOG_MAX_DEPTH);
 		if (strbuf_error(&lc.obs) < 0)
 			r = -ENOMEM;
 		else if (lc.cancelled)

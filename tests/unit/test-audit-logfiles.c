@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The "logfiles" probe: CIS 6.2.2.1's rules for the files below /var/log. */
+#include <linux/capability.h>
+#include <sys/syscall.h>
+
 #include "audit-tree.h"
 
 #define LOGS "probe = logfiles\n"
@@ -18,6 +21,49 @@ static void logfile(const char *path, mode_t mode, unsigned uid, unsigned gid)
 	at_write(path, "");
 	at_chmod(path, mode);
 	own(path, uid, gid);
+}
+
+/* Lower (or raise again) the capabilities that let root open any
+ * directory, so that a mode 0000 directory cannot be opened.  They stay
+ * permitted, so raising them again works. */
+static bool dac_override(bool on)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2];
+	unsigned bits = (1u << CAP_DAC_OVERRIDE) | (1u << CAP_DAC_READ_SEARCH);
+
+	if (syscall(SYS_capget, &h, d) < 0)
+		return false;
+	d[0].effective = on ? d[0].effective | bits : d[0].effective & ~bits;
+	return syscall(SYS_capset, &h, d) == 0;
+}
+
+/* Directories the walk does not read are said, as the files probe says
+ * them: their logs were not judged. */
+static void test_not_read(void)
+{
+	char deep[256] = "/var/log/deep";
+
+	for (int i = 0; i < 17; i++)
+		strcat(deep, "/d");
+	strcat(deep, "/bad.log");
+	logfile(deep, 0666, 0, 0);
+	is_int(at_eval(LOGS), VERDICT_PASS, "a log nested too deep is not judged");
+	ok(at_observed_has("(1 directories deeper than 16 levels not read)"), "but said");
+	at_remove("/var/log/deep");
+
+	logfile("/var/log/private/bad.log", 0666, 0, 0);
+	at_chmod("/var/log/private", 0);
+	if (!dac_override(false)) {
+		ok(1, "# SKIP cannot lower CAP_DAC_OVERRIDE");
+		at_remove("/var/log/private");
+		return;
+	}
+	is_int(at_eval(LOGS), VERDICT_PASS, "a directory that cannot be opened is not judged");
+	ok(dac_override(true), "capabilities raised again");
+	ok(at_observed_has("(1 directories could not be read)"), "but said");
+	at_chmod("/var/log/private", 0755);
+	at_remove("/var/log/private");
 }
 
 int main(void)
@@ -56,5 +102,6 @@ int main(void)
 		is_int(at_eval_ctx(LOGS, false, &ctx), VERDICT_ERROR, "... and not a pass");
 		audit_ctx_done(&ctx);
 	}
+	test_not_read();
 	return tap_done();
 }
