@@ -175,6 +175,10 @@ int posture_audit_collect(const struct posture_audit *pa, const struct rootfs *r
 		}
 	}
 	audit_ctx_done(&ctx);
+	/* A check cut short by the flag is an error verdict, not a result:
+	 * the run is incomplete even when that check was the last one. */
+	if (r >= 0 && cancel && atomic_load(cancel))
+		r = diag_set(d, -ECANCELED, "audit cancelled");
 	if (r < 0) {
 		audit_report_free(rep);
 		return r;
