@@ -90,7 +90,7 @@ tests_fuzz_fuzz_confprobes_CFLAGS = $(AUDIT_TEST_CFLAGS)
 tests_fuzz_fuzz_confprobes_LDADD = $(AUDIT_TEST_LDADD)
 
 TESTS += tests/integration/audit-root.sh tests/integration/audit-rules.sh tests/integration/audit-probes1.sh
-EXTRA_DIST += tests/integration/audit-root.sh tests/integration/audit-rules.sh tests/integration/audit-probes1.sh \
+EXTRA_DIST += tests/integration/audit-root.sh tests/integration/audit-rules.sh tests/integration/audit-probes1.sh tests/integration/audit-lib.sh \
 	tests/bench/bench-audit.sh
 
 # The shipped rule set.  Other areas add their rule files with

@@ -134,29 +134,9 @@ w /etc/audit/audit.rules \
 mkdir -p "$IMG/etc/audit/rules.d"
 grep -v '^#' "$IMG/etc/audit/audit.rules" > "$IMG/etc/audit/rules.d/50-cis.rules"
 
-# Verdicts of the checks of files 70..90 as "id result" lines.
-verdicts() {
-	"$VIGIL" audit --root "$IMG" --json --checks-dir "$RULES" 2>"$TMP/err" > "$TMP/out.json"
-	python3 - "$TMP/out.json" "$RULES" <<'PY'
-import json, re, sys, glob, os
-mine = set()
-for f in sorted(glob.glob(os.path.join(sys.argv[2], "*.conf"))):
-    if re.match(r"(7[0-9]|8[0-9]|9[0-9])-", os.path.basename(f)):
-        text = open(f).read()
-        for sec in re.split(r"\n(?=\[)", text):
-            m = re.match(r"\[([a-z0-9.-]+)\]", sec)
-            if m and "\nenabled = no" not in sec:
-                mine.add(m.group(1))
-seen = set()
-for line in open(sys.argv[1]):
-    o = json.loads(line)
-    if o["type"] == "check" and o["id"] in mine:
-        seen.add(o["id"])
-        print(o["id"], o["result"], (o.get("observed") or o.get("reason") or "").replace("\n", " ")[:150])
-for m in sorted(mine - seen):
-    print(m, "missing")
-PY
-}
+AUDIT_FILES='(7[0-9]|8[0-9]|9[0-9])-'
+AUDIT_OK='pass not_applicable'
+. "$VIGIL_SRCDIR/tests/integration/audit-lib.sh"
 
 v=$(verdicts)
 is "$(cat "$TMP/err")" "" "no diagnostics on stderr"
@@ -169,16 +149,7 @@ is "$bad" "" "the compliant image passes every check of 70..90 (running state, c
 na=$(printf '%s\n' "$v" | grep -c ' not_applicable')
 is "$na" 7 "the four running-state checks offline and the three chrony ones (timesyncd in use) are not_applicable"
 
-result() {		# result ID  (from the last verdicts run)
-	printf '%s\n' "$v" | awk -v id="$1" '$1 == id { print $2 }'
-}
 
-expect_fail() {		# expect_fail ID... (those and no others fail now)
-	v=$(verdicts)
-	got=$(printf '%s\n' "$v" | awk '$2 != "pass" && $2 != "not_applicable" { print $1 }' | sort | tr '\n' ' ')
-	want=$(if [ $# -gt 0 ]; then printf '%s\n' "$@" | sort | tr '\n' ' '; fi)
-	is "$got" "$want" "fails exactly: ${*:-nothing}"
-}
 
 # --- breakages ---------------------------------------------------------
 lnk /etc/systemd/system/multi-user.target.wants/rsync.service $U/rsync.service
