@@ -1,9 +1,20 @@
-# Helpers for the audit integration tests that check every verdict of a
-# group of rule files against an image (sourced after lib.sh).  The
-# caller sets IMG (the image root), RULES (the checks.d directory),
-# AUDIT_FILES (a Python regular expression for the rule file names, from
-# their start) and AUDIT_OK (the results that count as not failing,
-# space-separated).
+# Helpers for the audit integration tests that build an image and check
+# every verdict of a group of rule files against it (sourced after
+# lib.sh).  The caller sets IMG (the image root), RULES (the checks.d
+# directory), AUDIT_FILES (a Python regular expression for the rule file
+# names, from their start) and AUDIT_OK (the results that count as not
+# failing, space-separated) before it calls them.
+
+w() {			# w PATH LINE...  (write a file below the image)
+	_p=$IMG$1; shift
+	mkdir -p "$(dirname "$_p")"
+	printf '%s\n' "$@" > "$_p"
+}
+
+lnk() {			# lnk PATH TARGET
+	mkdir -p "$(dirname "$IMG$1")"
+	ln -sfn "$2" "$IMG$1"
+}
 
 # verdicts: "id result observed" for every enabled check of AUDIT_FILES,
 # "id missing" for one the audit did not report.

@@ -9,17 +9,7 @@ require_root	# ownership (root:shadow, root:crontab) is part of the checks
 command -v python3 >/dev/null || skip_all "python3 not installed"
 IMG=$TMP/img
 RULES=$VIGIL_SRCDIR/conf/checks.d
-
-w() {			# w PATH LINE...  (write a file below the image)
-	_p=$IMG$1; shift
-	mkdir -p "$(dirname "$_p")"
-	printf '%s\n' "$@" > "$_p"
-}
-
-lnk() {			# lnk PATH TARGET
-	mkdir -p "$(dirname "$IMG$1")"
-	ln -sfn "$2" "$IMG$1"
-}
+. "$VIGIL_SRCDIR/tests/integration/audit-lib.sh"
 
 perm() {		# perm MODE UID:GID PATH...  (the image's ids, not the host's names)
 	_m=$1 _o=$2; shift 2
@@ -139,7 +129,6 @@ w /etc/apparmor.d/usr.bin.man 'profile man /usr/bin/man flags=(complain) {' '}'
 
 AUDIT_FILES='[1-6][0-9]-'
 AUDIT_OK='pass'
-. "$VIGIL_SRCDIR/tests/integration/audit-lib.sh"
 
 v=$(verdicts)
 is "$(cat "$TMP/err")" "" "no diagnostics on stderr"

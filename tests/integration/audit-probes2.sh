@@ -9,17 +9,7 @@ require_root	# root_path needs root-owned directories in the image
 command -v python3 >/dev/null || skip_all "python3 not installed"
 IMG=$TMP/img
 RULES=$VIGIL_SRCDIR/conf/checks.d
-
-w() {			# w PATH LINE...  (write a file below the image)
-	_p=$IMG$1; shift
-	mkdir -p "$(dirname "$_p")"
-	printf '%s\n' "$@" > "$_p"
-}
-
-lnk() {			# lnk PATH TARGET
-	mkdir -p "$(dirname "$IMG$1")"
-	ln -sfn "$2" "$IMG$1"
-}
+. "$VIGIL_SRCDIR/tests/integration/audit-lib.sh"
 
 pkgs() {		# pkgs NAME...  -> dpkg status stanzas, all installed
 	for p in "$@"; do
@@ -136,7 +126,6 @@ grep -v '^#' "$IMG/etc/audit/audit.rules" > "$IMG/etc/audit/rules.d/50-cis.rules
 
 AUDIT_FILES='(7[0-9]|8[0-9]|9[0-9])-'
 AUDIT_OK='pass not_applicable'
-. "$VIGIL_SRCDIR/tests/integration/audit-lib.sh"
 
 v=$(verdicts)
 is "$(cat "$TMP/err")" "" "no diagnostics on stderr"
