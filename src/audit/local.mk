@@ -13,6 +13,7 @@ libvigil_a_SOURCES += \
 	src/audit/probe-sshd.c \
 	src/audit/probe-file.c \
 	src/audit/files-walk.c src/audit/files-walk.h \
+	src/audit/dir-each.c src/audit/dir-each.h \
 	src/audit/probe-files.c \
 	src/audit/probe-mount.c src/audit/probe-mount.h \
 	src/audit/probe-modprobe.c \

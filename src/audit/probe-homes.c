@@ -18,13 +18,13 @@
  * subdirectory, which on a developer's home means millions of entries for
  * files nothing runs on login, so vigil stays at the top level.
  */
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <sys/stat.h>
 
 #include "accounts-db.h"
 #include "check.h"
+#include "dir-each.h"
 #include "probes.h"
 #include "strbuf.h"
 
@@ -36,10 +36,8 @@ struct homes_ctx {
 	const struct rootfs *root;
 	struct strbuf obs;
 	unsigned bad;
-	unsigned long long seen;
-	bool overflow, cancelled;
+	struct dir_budget budget;	/* dot files read, over every home */
 	struct probe_result *ret;
-	const struct audit_ctx *actx;
 };
 
 static int homes_validate(const struct check *c, struct diag *d)
@@ -138,44 +136,24 @@ static void check_dot_file(struct homes_ctx *h, const struct pw_entry *pw, const
 		offender(h, path, "%s is owned by UID %u", path, (unsigned)st->st_uid);
 }
 
-/* The dot files of the home open at dfd (image path `path`); takes dfd. */
-static int read_home(struct homes_ctx *h, const struct pw_entry *pw, int dfd, const char *path)
+static bool is_dot_name(const char *name)
 {
-	DIR *dp = fdopendir(dfd);
-	struct dirent *de;
-	int r = 0;
+	return name[0] == '.';
+}
 
-	if (!dp) {
-		r = negative_errno();
-		close(dfd);
-		return r;
-	}
-	while ((de = readdir(dp)) && r >= 0) {
-		_cleanup_free_ char *child = NULL;
-		struct stat st;
+struct dot_ctx {
+	struct homes_ctx *h;
+	const struct pw_entry *pw;
+};
 
-		if (de->d_name[0] != '.' || streq(de->d_name, ".") || streq(de->d_name, ".."))
-			continue;
-		if (++h->seen > HOMES_MAX_ENTRIES) {
-			h->overflow = true;
-			break;
-		}
-		if (audit_cancelled(h->actx)) {
-			h->cancelled = true;
-			break;
-		}
-		if (fstatat(dirfd(dp), de->d_name, &st, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT) < 0)
-			continue;
-		child = path_join(path, de->d_name);
-		if (!child) {
-			r = -ENOMEM;
-			break;
-		}
-		if (S_ISREG(st.st_mode))
-			check_dot_file(h, pw, child, de->d_name, &st);
-	}
-	closedir(dp);
-	return r;
+static int on_dot_entry(void *userdata, int dirfd, const char *path, const char *name, const struct stat *st)
+{
+	struct dot_ctx *dc = userdata;
+
+	(void)dirfd;
+	if (S_ISREG(st->st_mode))
+		check_dot_file(dc->h, dc->pw, path, name, st);
+	return 0;
 }
 
 static int check_dot_files(struct homes_ctx *h, const struct pw_entry *pw)
@@ -187,7 +165,7 @@ static int check_dot_files(struct homes_ctx *h, const struct pw_entry *pw)
 	fd = rootfs_openat(h->root, pw->home, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
 	if (fd < 0)
 		return fd == -ENOMEM ? fd : 0;	/* missing homes are home_dirs' business */
-	return read_home(h, pw, fd, pw->home);
+	return dir_each(&h->budget, fd, pw->home, is_dot_name, on_dot_entry, &(struct dot_ctx){ h, pw });
 }
 
 static int read_db(const struct rootfs *root, const char *path, struct accounts_db *db, struct diag *d)
@@ -206,7 +184,8 @@ static int homes_eval(const struct check *c, struct audit_ctx *ctx, struct probe
 {
 	_cleanup_(accounts_db_free) struct accounts_db db = {};
 	_cleanup_free_ char *shells = NULL;
-	struct homes_ctx h = { .root = ctx->root, .obs = STRBUF_INIT, .ret = ret, .actx = ctx };
+	struct homes_ctx h = { .root = ctx->root, .obs = STRBUF_INIT, .ret = ret,
+				.budget = { .actx = ctx, .max = HOMES_MAX_ENTRIES } };
 	char expected[96];
 	const char *rule = check_arg(c, "rule"), *v = check_arg(c, "mode_max");
 	unsigned max = v ? (unsigned)strtoul(v, NULL, 8) : 0750, n_users = 0;
@@ -226,11 +205,11 @@ static int homes_eval(const struct check *c, struct audit_ctx *ctx, struct probe
 	if (r < 0)
 		return probe_result_setf_reason(ret, VERDICT_ERROR, "cannot read /etc/shells: %s", strerror(-r));
 
-	for (size_t i = 0; i < db.n_pw && r >= 0 && !h.cancelled; i++) {
+	for (size_t i = 0; i < db.n_pw && r >= 0 && !h.budget.cancelled; i++) {
 		if (!shell_is_interactive(shells, db.pw[i].shell))
 			continue;
 		if (audit_cancelled(ctx)) {
-			h.cancelled = true;
+			h.budget.cancelled = true;
 			break;
 		}
 		n_users++;
@@ -251,9 +230,9 @@ static int homes_eval(const struct check *c, struct audit_ctx *ctx, struct probe
 	else
 		snprintf(expected, sizeof(expected), "each home a directory owned by its user, mode <= %04o", max);
 	if (r >= 0) {
-		if (h.cancelled)
+		if (h.budget.cancelled)
 			r = probe_result_setf_reason(ret, VERDICT_ERROR, "audit cancelled while reading the home directories");
-		else if (h.overflow)
+		else if (h.budget.overflow)
 			r = probe_result_setf_reason(ret, VERDICT_ERROR, "more than %u dot files in the home directories",
 						     HOMES_MAX_ENTRIES);
 		else

@@ -22,13 +22,13 @@
  * LOG_MAX_DEPTH are counted in the observed value.  Without /var/log:
  * not_applicable.
  */
-#include <dirent.h>
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <sys/stat.h>
 
 #include "accounts-db.h"
 #include "check.h"
+#include "dir-each.h"
 #include "login-defs.h"
 #include "probes.h"
 #include "strbuf.h"
@@ -57,13 +57,11 @@ static const struct log_rule log_rules[] = {
 struct log_ctx {
 	struct accounts_db db;
 	unsigned uid_min;
-	unsigned long long seen;
+	struct dir_budget budget;	/* entries below LOG_DIR */
 	unsigned long long n_unreadable, n_too_deep;	/* directories not read */
 	unsigned bad;
-	bool overflow, cancelled;
 	struct strbuf obs;
 	struct probe_result *ret;
-	const struct audit_ctx *actx;
 };
 
 static int logfiles_validate(const struct check *c, struct diag *d)
@@ -151,58 +149,43 @@ static void check_file(struct log_ctx *lc, const char *path, const char *name, c
 		      g ? g->name : "?");
 }
 
+static int walk_logs(struct log_ctx *lc, int dfd, const char *path, dev_t dev, unsigned depth);
+
+struct walk_pos {
+	struct log_ctx *lc;
+	dev_t dev;
+	unsigned depth;
+};
+
+static int on_log_entry(void *userdata, int dirfd, const char *path, const char *name, const struct stat *st)
+{
+	struct walk_pos *wp = userdata;
+	int cfd;
+
+	if (S_ISREG(st->st_mode)) {
+		check_file(wp->lc, path, name, st);
+		return 0;
+	}
+	if (!S_ISDIR(st->st_mode) || st->st_dev != wp->dev)
+		return 0;
+	/* said in the observed value, as the files probe does: the logs
+	 * below were not judged */
+	if (wp->depth + 1 >= LOG_MAX_DEPTH) {
+		wp->lc->n_too_deep++;
+		return 0;
+	}
+	cfd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (cfd < 0) {
+		wp->lc->n_unreadable++;
+		return 0;
+	}
+	return walk_logs(wp->lc, cfd, path, wp->dev, wp->depth + 1);
+}
+
 /* Walk the directory open at dfd (image path `path`); takes dfd. */
 static int walk_logs(struct log_ctx *lc, int dfd, const char *path, dev_t dev, unsigned depth)
 {
-	DIR *dp = fdopendir(dfd);
-	struct dirent *de;
-	int r = 0;
-
-	if (!dp) {
-		close(dfd);
-		return -ENOMEM;
-	}
-	while ((de = readdir(dp)) && r >= 0) {
-		_cleanup_free_ char *child = NULL;
-		struct stat st;
-
-		if (streq(de->d_name, ".") || streq(de->d_name, ".."))
-			continue;
-		if (++lc->seen > LOG_MAX_ENTRIES) {
-			lc->overflow = true;
-			break;
-		}
-		if (audit_cancelled(lc->actx)) {
-			lc->cancelled = true;
-			break;
-		}
-		if (fstatat(dirfd(dp), de->d_name, &st, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT) < 0)
-			continue;
-		child = path_join(path, de->d_name);
-		if (!child) {
-			r = -ENOMEM;
-			break;
-		}
-		if (S_ISREG(st.st_mode))
-			check_file(lc, child, de->d_name, &st);
-		else if (S_ISDIR(st.st_mode) && st.st_dev == dev) {
-			int cfd;
-
-			/* said in the observed value, as the files probe does:
-			 * the logs below were not judged */
-			if (depth + 1 >= LOG_MAX_DEPTH) {
-				lc->n_too_deep++;
-				continue;
-			}
-			cfd = openat(dirfd(dp), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (cfd < 0)
-				lc->n_unreadable++;
-			else
-				r = walk_logs(lc, cfd, child, dev, depth + 1);
-		}
-	}
-	closedir(dp);
-	return r;
+	return dir_each(&lc->budget, dfd, path, NULL, on_log_entry, &(struct walk_pos){ lc, dev, depth });
 }
 
 static int load_db(struct audit_ctx *ctx, struct log_ctx *lc, struct diag *d)
@@ -238,7 +221,7 @@ static int load_db(struct audit_ctx *ctx, struct log_ctx *lc, struct diag *d)
 
 static int logfiles_eval(const struct check *c, struct audit_ctx *ctx, struct probe_result *ret)
 {
-	struct log_ctx lc = { .obs = STRBUF_INIT, .ret = ret, .actx = ctx };
+	struct log_ctx lc = { .obs = STRBUF_INIT, .ret = ret, .budget = { .actx = ctx, .max = LOG_MAX_ENTRIES } };
 	struct diag d = {};
 	struct stat st;
 	int fd, r;
@@ -260,7 +243,7 @@ static int logfiles_eval(const struct check *c, struct audit_ctx *ctx, struct pr
 		if (lc.bad > LOG_SHOWN)
 			strbuf_printf(&lc.obs, " and %u more", lc.bad - LOG_SHOWN);
 		if (!lc.bad)
-			strbuf_printf(&lc.obs, "none in %llu entries", lc.seen);
+			strbuf_printf(&lc.obs, "none in %llu entries", lc.budget.seen);
 		if (lc.n_unreadable)
 			strbuf_printf(&lc.obs, " (%llu directories could not be read)", lc.n_unreadable);
 		if (lc.n_too_deep)
@@ -268,9 +251,9 @@ static int logfiles_eval(const struct check *c, struct audit_ctx *ctx, struct pr
 				      LOG_MAX_DEPTH);
 		if (strbuf_error(&lc.obs) < 0)
 			r = -ENOMEM;
-		else if (lc.cancelled)
+		else if (lc.budget.cancelled)
 			r = probe_result_setf_reason(ret, VERDICT_ERROR, "audit cancelled during the walk of %s", LOG_DIR);
-		else if (lc.overflow)
+		else if (lc.budget.overflow)
 			r = probe_result_setf_reason(ret, VERDICT_ERROR, "more than %u entries below %s",
 						     LOG_MAX_ENTRIES, LOG_DIR);
 		else
