@@ -83,7 +83,8 @@ struct daemon {
 	bool rescan_all;		/* an overflow rescan is scheduled */
 	uint64_t overflow_alert_usec;	/* when the last overflow alert was sent */
 	uint64_t overflows_unalerted;	/* overflows since then */
-	struct rescan_job *job;		/* the scan running on its worker thread, or NULL */
+	struct worker *job_worker;	/* running a rescan or full check, or NULL */
+	struct rescan_job *job;		/* ... that scan */
 	sd_event_source *job_src;
 	bool job_is_check;		/* ... for the periodic check (it gets a summary) */
 	uint64_t job_reloads;		/* st.reloads when it started: stale after a reload */

@@ -174,19 +174,15 @@ static void check_done(struct daemon *dm, int changes)
 	}
 }
 
-static int on_rescan_done(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+/* The loop's half of a scan: diff it with the baseline and report. */
+static void rescan_finish(struct daemon *dm, struct rescan_job *job)
 {
-	struct daemon *dm = userdata;
 	struct scan_result res = { 0 };
 	struct diag d = { "" };
 	bool is_check = dm->job_is_check, stale = dm->job_reloads != dm->st.reloads;
 	int r;
 
-	(void)s;
-	(void)fd;
-	(void)revents;
-	dm->job_src = sd_event_source_unref(dm->job_src);
-	r = rescan_job_finish(TAKE_PTR(dm->job), &res, &d);
+	r = rescan_job_finish(job, &res, &d);
 	if (r < 0)
 		log_error_errno(r, "rescan failed: %s", d.msg[0] ? d.msg : "scan error");
 	else if (stale) {
@@ -207,6 +203,17 @@ static int on_rescan_done(sd_event_source *s, int fd, uint32_t revents, void *us
 		start_rescan(dm, check);
 	}
 	daemon_update_state(dm);
+}
+
+static int on_rescan_done(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct daemon *dm = userdata;
+
+	(void)s;
+	(void)fd;
+	(void)revents;
+	daemon_join_job(&dm->job_worker, &dm->job_src, false);
+	rescan_finish(dm, TAKE_PTR(dm->job));
 	return 0;
 }
 
@@ -214,6 +221,7 @@ static int on_rescan_done(sd_event_source *s, int fd, uint32_t revents, void *us
  * events must be looked for after they were lost). */
 static void start_rescan(struct daemon *dm, bool is_check)
 {
+	struct rescan_job *job;
 	int r;
 
 	if (dm->job) {
@@ -221,20 +229,17 @@ static void start_rescan(struct daemon *dm, bool is_check)
 		dm->job_again_check |= is_check;
 		return;
 	}
-	r = rescan_job_start(dm->sel, &dm->root, dm->conf.threads, &dm->job);
+	r = rescan_job_new(dm->sel, &dm->root, dm->conf.threads, &job);
 	if (r < 0) {
 		log_error_errno(r, "cannot start a rescan: %m");
 		return;
 	}
 	dm->job_is_check = is_check;
 	dm->job_reloads = dm->st.reloads;
-	r = sd_event_add_io(dm->loop, &dm->job_src, rescan_job_fd(dm->job), EPOLLIN, on_rescan_done, dm);
-	if (r < 0) {
-		/* Without a completion event, wait for it here: slower, not lost. */
-		log_warning_errno(r, "sd_event_add_io: %m; rescanning synchronously");
-		dm->job_src = NULL;
-		(void)on_rescan_done(NULL, -1, 0, dm);
-	}
+	if (daemon_start_job(dm, rescan_job_main, job, on_rescan_done, &dm->job_worker, &dm->job_src) > 0)
+		dm->job = job;
+	else
+		rescan_finish(dm, job);
 }
 
 int daemon_on_rescan_timer(sd_event_source *s, uint64_t usec, void *userdata)
@@ -433,20 +438,20 @@ void daemon_stop_workers(struct daemon *dm)
 		worker_cancel(dm->verify_worker);
 	if (dm->audit_worker)
 		worker_cancel(dm->audit_worker);
-	if (dm->job)
-		rescan_job_cancel(dm->job);
+	if (dm->job_worker)
+		worker_cancel(dm->job_worker);
 	daemon_stop_verify(dm);
 	if (dm->audit_worker) {
 		daemon_join_job(&dm->audit_worker, &dm->audit_src, true);
 		audit_report_free(dm->audit_job->rep);
 		free(TAKE_PTR(dm->audit_job));
 	}
-	if (dm->job) {
+	if (dm->job_worker) {
 		struct scan_result res = { 0 };
 
+		daemon_join_job(&dm->job_worker, &dm->job_src, true);
 		if (rescan_job_finish(TAKE_PTR(dm->job), &res, NULL) >= 0)
 			scan_result_free(&res);
-		dm->job_src = sd_event_source_unref(dm->job_src);
 	}
 }
 

@@ -2,14 +2,12 @@
 #include "log.h"
 #include "rescan.h"
 #include "strbuf.h"
-#include "worker.h"
 
 struct rescan_job {
-	struct worker *w;
 	struct selection sel;		/* the job's own copy */
 	const struct rootfs *root;
 	unsigned threads;
-	/* Written by the worker, read after worker_join(). */
+	/* Written by rescan_job_main(), read after the worker is joined. */
 	struct scan_result res;
 	struct diag d;
 	int r;
@@ -22,7 +20,7 @@ static void job_problem(void *userdata, const char *path, int err, const char *w
 	log_debug_errno(err, "rescan: %s: %s: %m", path, what);
 }
 
-static void job_main(void *arg, const atomic_bool *cancel)
+void rescan_job_main(void *arg, const atomic_bool *cancel)
 {
 	struct rescan_job *j = arg;
 	struct scan_options so = {
@@ -38,8 +36,8 @@ static void job_free(struct rescan_job *j)
 	free(j);
 }
 
-int rescan_job_start(const struct selection *sel, const struct rootfs *root, unsigned threads,
-		     struct rescan_job **ret)
+int rescan_job_new(const struct selection *sel, const struct rootfs *root, unsigned threads,
+		   struct rescan_job **ret)
 {
 	_cleanup_strbuf_ struct strbuf ser = STRBUF_INIT;
 	struct rescan_job *j;
@@ -56,8 +54,6 @@ int rescan_job_start(const struct selection *sel, const struct rootfs *root, uns
 		r = strbuf_error(&ser);
 	if (r >= 0)
 		r = selection_deserialize(ser.buf, ser.len, &j->sel);
-	if (r >= 0)
-		r = worker_start(job_main, j, &j->w);
 	if (r < 0) {
 		job_free(j);
 		return r;
@@ -66,22 +62,10 @@ int rescan_job_start(const struct selection *sel, const struct rootfs *root, uns
 	return 0;
 }
 
-int rescan_job_fd(const struct rescan_job *j)
-{
-	return worker_fd(j->w);
-}
-
-void rescan_job_cancel(struct rescan_job *j)
-{
-	worker_cancel(j->w);
-}
-
 int rescan_job_finish(struct rescan_job *j, struct scan_result *ret, struct diag *d)
 {
-	int r;
+	int r = j->r;
 
-	j->w = worker_join(j->w);
-	r = j->r;
 	if (r >= 0)
 		*ret = j->res;
 	else {
